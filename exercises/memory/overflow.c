@@ -13,7 +13,9 @@
  *     dst with '\0', so that dst is a valid string afterwards;
  *   - when size is 0, write nothing at all;
  *   - return strlen(src): the length dst would have needed.  A caller
- *     detects truncation with  if (copy_name(buf, sizeof buf, name) >= sizeof buf)
+ *     detects truncation by comparing:
+ *         if (copy_name(buf, sizeof buf, name) >= sizeof buf)
+ *                 ... the name was cut short ...
  *
  * The starter below compiles without a warning and works for short names.
  * Try a name as long as the buffer, or longer.

@@ -19,8 +19,7 @@ char **split_words(const char *text, size_t max_words, size_t *count);
 void free_words(char **words);
 
 /* Fail unless words holds exactly want[0..n-1] followed by NULL. */
-static void assert_words_are(char **words, const char *const *want,
-			     size_t n)
+static void assert_words_are(char **words, const char *const *want, size_t n)
 {
 	assert_non_null(words); /* split_words returned NULL */
 	for (size_t i = 0; i < n; i++) {
@@ -80,7 +79,7 @@ static void test_blank_text_gives_empty_array(void **state)
 
 	char **words = split_words("", 8, &count);
 	assert_non_null(words); /* an empty array, not NULL */
-	assert_null(words[0]);  /* ... holding only the NULL end */
+	assert_null(words[0]);	/* ... holding only the NULL end */
 	assert_int_equal(count, 0);
 	free_words(words);
 
@@ -124,7 +123,7 @@ static void test_words_are_copies(void **state)
 
 	char **words = split_words(line, 8, &count);
 	memset(line, 'x', sizeof line - 1); /* the caller reuses its buffer */
-	assert_words_are(words, want, 2); /* words must not point into line */
+	assert_words_are(words, want, 2);   /* words must not point into line */
 	free_words(words);
 }
 
@@ -138,14 +137,14 @@ static void test_free_words_accepts_null(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_splits_a_simple_line),
-		cmocka_unit_test(test_ignores_extra_separators),
-		cmocka_unit_test(test_single_word),
-		cmocka_unit_test(test_blank_text_gives_empty_array),
-		cmocka_unit_test(test_exactly_max_words_is_accepted),
-		cmocka_unit_test(test_too_many_words_returns_null),
-		cmocka_unit_test(test_words_are_copies),
-		cmocka_unit_test(test_free_words_accepts_null),
+	    cmocka_unit_test(test_splits_a_simple_line),
+	    cmocka_unit_test(test_ignores_extra_separators),
+	    cmocka_unit_test(test_single_word),
+	    cmocka_unit_test(test_blank_text_gives_empty_array),
+	    cmocka_unit_test(test_exactly_max_words_is_accepted),
+	    cmocka_unit_test(test_too_many_words_returns_null),
+	    cmocka_unit_test(test_words_are_copies),
+	    cmocka_unit_test(test_free_words_accepts_null),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

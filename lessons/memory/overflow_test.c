@@ -51,7 +51,8 @@ static void test_short_name_is_copied(void **state)
 	(void)state;
 
 	fill(area, sizeof area);
-	assert_int_equal(copy_name(area, 16, "ada"), 3); /* returns strlen(src) */
+	/* copy_name returns strlen(src). */
+	assert_int_equal(copy_name(area, 16, "ada"), 3);
 	assert_string_equal(area, "ada");
 	assert_true(untouched(area + 16, GUARD)); /* nothing past dst[15] */
 }
@@ -76,7 +77,7 @@ static void test_name_one_byte_too_long(void **state)
 	fill(area, sizeof area);
 	/* 16 characters do not fit in 16 bytes: one is for the '\0'. */
 	assert_int_equal(copy_name(area, 16, "Radia J. Perlman"), 16);
-	assert_true(untouched(area + 16, GUARD)); /* wrote past dst[15] */
+	assert_true(untouched(area + 16, GUARD));     /* wrote past dst[15] */
 	assert_string_equal(area, "Radia J. Perlma"); /* 15 chars + '\0' */
 }
 
@@ -87,7 +88,7 @@ static void test_long_name_is_truncated(void **state)
 
 	fill(area, sizeof area);
 	assert_int_equal(copy_name(area, 16, long_name), strlen(long_name));
-	assert_true(untouched(area + 16, GUARD)); /* wrote past dst[15] */
+	assert_true(untouched(area + 16, GUARD));     /* wrote past dst[15] */
 	assert_string_equal(area, "Bartholomew Fea"); /* first size - 1 chars */
 }
 
@@ -100,7 +101,7 @@ static void test_result_is_terminated(void **state)
 	copy_name(area, 8, long_name);
 	/* dst must hold a '\0' inside its own 8 bytes, or it is no string. */
 	assert_non_null(memchr(area, '\0', 8)); /* no '\0' in dst[0..7] */
-	assert_int_equal(area[7], '\0');        /* it belongs at dst[size-1] */
+	assert_int_equal(area[7], '\0');	/* it belongs at dst[size-1] */
 }
 
 static void test_nothing_written_past_size(void **state)
@@ -167,16 +168,16 @@ static void test_heap_buffer_of_exact_size(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_short_name_is_copied),
-		cmocka_unit_test(test_name_that_exactly_fits),
-		cmocka_unit_test(test_name_one_byte_too_long),
-		cmocka_unit_test(test_long_name_is_truncated),
-		cmocka_unit_test(test_result_is_terminated),
-		cmocka_unit_test(test_nothing_written_past_size),
-		cmocka_unit_test(test_size_zero_writes_nothing),
-		cmocka_unit_test(test_size_one_gives_empty_string),
-		cmocka_unit_test(test_return_value_reports_truncation),
-		cmocka_unit_test(test_heap_buffer_of_exact_size),
+	    cmocka_unit_test(test_short_name_is_copied),
+	    cmocka_unit_test(test_name_that_exactly_fits),
+	    cmocka_unit_test(test_name_one_byte_too_long),
+	    cmocka_unit_test(test_long_name_is_truncated),
+	    cmocka_unit_test(test_result_is_terminated),
+	    cmocka_unit_test(test_nothing_written_past_size),
+	    cmocka_unit_test(test_size_zero_writes_nothing),
+	    cmocka_unit_test(test_size_one_gives_empty_string),
+	    cmocka_unit_test(test_return_value_reports_truncation),
+	    cmocka_unit_test(test_heap_buffer_of_exact_size),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

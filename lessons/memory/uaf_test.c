@@ -54,8 +54,7 @@ static void free_list(struct node *head)
 }
 
 /* Fail unless the list holds exactly want[0..n-1], in order. */
-static void assert_list_is(const struct node *head, const int *want,
-			   size_t n)
+static void assert_list_is(const struct node *head, const int *want, size_t n)
 {
 	size_t i = 0;
 
@@ -65,8 +64,8 @@ static void assert_list_is(const struct node *head, const int *want,
 				 "expected; extra value %d",
 				 n, p->value);
 		if (p->value != want[i])
-			fail_msg("node %zu holds %d, expected %d", i,
-				 p->value, want[i]);
+			fail_msg("node %zu holds %d, expected %d", i, p->value,
+				 want[i]);
 	}
 	if (i != n)
 		fail_msg("the list has %zu node(s), expected %zu", i, n);
@@ -162,14 +161,14 @@ static void test_empty_list_stays_empty(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_removes_a_middle_node),
-		cmocka_unit_test(test_removes_the_head_node),
-		cmocka_unit_test(test_removes_the_tail_node),
-		cmocka_unit_test(test_removes_adjacent_matches),
-		cmocka_unit_test(test_removes_every_node),
-		cmocka_unit_test(test_keeps_order_of_remaining_nodes),
-		cmocka_unit_test(test_list_without_match_is_unchanged),
-		cmocka_unit_test(test_empty_list_stays_empty),
+	    cmocka_unit_test(test_removes_a_middle_node),
+	    cmocka_unit_test(test_removes_the_head_node),
+	    cmocka_unit_test(test_removes_the_tail_node),
+	    cmocka_unit_test(test_removes_adjacent_matches),
+	    cmocka_unit_test(test_removes_every_node),
+	    cmocka_unit_test(test_keeps_order_of_remaining_nodes),
+	    cmocka_unit_test(test_list_without_match_is_unchanged),
+	    cmocka_unit_test(test_empty_list_stays_empty),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

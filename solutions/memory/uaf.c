@@ -23,7 +23,7 @@ struct node *list_remove_all(struct node *head, int value)
 
 		if (n->value == value) {
 			*link = n->next; /* unlink first ... */
-			free(n);         /* ... then free; n is not used again */
+			free(n); /* ... then free; n is not used again */
 		} else {
 			link = &n->next;
 		}
