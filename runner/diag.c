@@ -10,6 +10,7 @@
 #include "diag.h"
 
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -376,6 +377,12 @@ static void ld_symbol_diag(struct parse *p, struct ld_state *st,
 	/* The location ends with ": " before the message. */
 	if (loclen >= 2 && !strncmp(hit - 2, ": ", 2))
 		loclen -= 2;
+	/* Lines under an "in function" header are bare ("a.c:(.text+0x5):
+	 * ..."); one that starts with "/usr/bin/ld: " stands alone, as a
+	 * reference from data does. */
+	for (size_t i = 0; i + 1 < loclen; i++)
+		if (line[i] == ':' && line[i + 1] == ' ')
+			st->function[0] = '\0';
 	ld_location(line, loclen, file, sizeof(file), &lnum);
 	snprintf(msg, sizeof(msg), "%s'%s'", what, sym);
 	emit(p, "ld", file[0] ? file : NULL, lnum, 0, NULL, msg,
@@ -652,15 +659,30 @@ static void report_start(struct san_parser *sp, enum san san)
 	sp->r.target = T_FIRST;
 }
 
+/* Append to the string in out (size n), cutting what does not fit. */
+__attribute__((format(printf, 3, 4))) static void appendf(char *out, size_t n,
+							  const char *fmt, ...)
+{
+	size_t len = strnlen(out, n);
+	va_list ap;
+
+	if (len + 1 >= n)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(out + len, n - len, fmt, ap);
+	va_end(ap);
+}
+
+/* "write at race.c:10 (thread T1)", leaving out what is unknown. */
 static void join_place(char *out, size_t n, const char *what, const char *place,
 		       const char *who)
 {
-	int len = snprintf(out, n, "%s", what);
-
-	if (len >= 0 && (size_t)len < n && place[0])
-		len += snprintf(out + len, n - (size_t)len, " at %s", place);
-	if (len >= 0 && (size_t)len < n && who[0])
-		snprintf(out + len, n - (size_t)len, " (%s)", who);
+	out[0] = '\0';
+	appendf(out, n, "%s", what);
+	if (place[0])
+		appendf(out, n, " at %s", place);
+	if (who[0])
+		appendf(out, n, " (%s)", who);
 }
 
 static void tsan_message(const struct report *r, const char *prefer, char *msg,
@@ -674,22 +696,26 @@ static void tsan_message(const struct report *r, const char *prefer, char *msg,
 		join_place(part[i], sizeof(part[i]), r->what[i], place[i],
 			   r->who[i]);
 	}
-	if (!strcmp(r->option, "thread leak") && r->nwhat >= 1)
-		snprintf(msg, n, "thread leak: %s created%s%s and never joined",
-			 r->who[0], place[0][0] ? " at " : "", place[0]);
-	else if (!strcmp(r->option, "lock-order-inversion") && r->nwhat >= 2)
-		snprintf(msg, n, "%s: %s, %s", r->option, part[0], part[1]);
-	else if (!strcmp(r->option, "heap-use-after-free") && r->nwhat >= 2)
-		snprintf(msg, n, "%s: %s after free%s%s%s%s%s", r->option,
-			 part[0], place[1][0] ? " at " : "", place[1],
-			 r->who[1][0] ? " (" : "", r->who[1],
-			 r->who[1][0] ? ")" : "");
-	else if (r->nwhat >= 2)
-		snprintf(msg, n, "%s: %s and %s", r->option, part[0], part[1]);
-	else if (r->nwhat == 1)
-		snprintf(msg, n, "%s: %s", r->option, part[0]);
-	else
-		snprintf(msg, n, "%s", r->option);
+	msg[0] = '\0';
+	if (!strcmp(r->option, "thread leak") && r->nwhat >= 1) {
+		appendf(msg, n, "thread leak: %s created", r->who[0]);
+		if (place[0][0])
+			appendf(msg, n, " at %s", place[0]);
+		appendf(msg, n, " and never joined");
+	} else if (!strcmp(r->option, "lock-order-inversion") &&
+		   r->nwhat >= 2) {
+		appendf(msg, n, "%s: %s, %s", r->option, part[0], part[1]);
+	} else if (!strcmp(r->option, "heap-use-after-free") && r->nwhat >= 2) {
+		join_place(part[1], sizeof(part[1]), "free", place[1],
+			   r->who[1]);
+		appendf(msg, n, "%s: %s after %s", r->option, part[0], part[1]);
+	} else if (r->nwhat >= 2) {
+		appendf(msg, n, "%s: %s and %s", r->option, part[0], part[1]);
+	} else if (r->nwhat == 1) {
+		appendf(msg, n, "%s: %s", r->option, part[0]);
+	} else {
+		appendf(msg, n, "%s", r->option);
+	}
 }
 
 static void asan_message(const struct report *r, const char *prefer, char *msg,
@@ -697,19 +723,18 @@ static void asan_message(const struct report *r, const char *prefer, char *msg,
 {
 	const struct frame *at = stack_pick(&r->st[0], prefer, NULL);
 	char place[600];
-	int len;
 
-	len = snprintf(msg, n, "%s", r->message);
-	if (r->access[0] && len >= 0 && (size_t)len < n)
-		len += snprintf(msg + len, n - (size_t)len, ": %s", r->access);
-	if (r->hint[0] && len >= 0 && (size_t)len < n)
-		len += snprintf(msg + len, n - (size_t)len, " (%s)", r->hint);
+	msg[0] = '\0';
+	appendf(msg, n, "%s", r->message);
+	if (r->access[0])
+		appendf(msg, n, ": %s", r->access);
+	if (r->hint[0])
+		appendf(msg, n, " (%s)", r->hint);
 	/* Where it was freed or allocated: another line than the report's
 	 * own when the stack has one (a double free in a helper). */
 	frame_place(stack_pick(&r->st[1], prefer, at), place, sizeof(place));
-	if (place[0] && r->second_what[0] && len >= 0 && (size_t)len < n)
-		snprintf(msg + len, n - (size_t)len, " (%s at %s)",
-			 r->second_what, place);
+	if (place[0] && r->second_what[0])
+		appendf(msg, n, " (%s at %s)", r->second_what, place);
 }
 
 static const char *const tool_names[] = {
