@@ -8,7 +8,7 @@ lesson {
 
   quiz {
     id = "werror",
-    ask = "You run the checks and `compiles` fails with "
+    ask = "You run the checks and the compiles check fails with "
       .. "\"error: unused parameter 'argc' [-Werror=unused-parameter]\". "
       .. "Why is a warning stopping the build?",
     choices = {
@@ -32,7 +32,7 @@ lesson {
 
   quiz {
     id = "sanitize",
-    ask = "For some exercise, `tests` passes but `sanitize` fails. What does that tell you?",
+    ask = "For some exercise, the tests check passes but the sanitize check fails. What does that tell you?",
     choices = {
       "Nothing useful: sanitizers are flaky, so run the checks again.",
       "The answers were right, but under AddressSanitizer or UndefinedBehaviorSanitizer "
@@ -48,7 +48,7 @@ lesson {
     on_answer = function(a)
       if not a.correct then
         return feedback {
-          "The table of checks says what `sanitize` adds to `tests`.",
+          "The table of checks says what the sanitize check adds to the tests check.",
           go = "reading.md",
         }
       end
@@ -64,8 +64,8 @@ lesson {
       "workbook hint intro/hello",
     },
     answer = 3,
-    explain = "`workbook hint` shows the next hint, one at a time, from gentle to "
-      .. "explicit. `next` tells you which step comes next, and `reset` throws "
+    explain = "workbook hint shows the next hint, one at a time, from gentle to "
+      .. "explicit. workbook next tells you which step comes next, and workbook reset throws "
       .. "your changes away and brings back the starter file.",
   },
 

@@ -39,7 +39,7 @@ lesson {
 
   quiz {
     id = "rust-limits",
-    ask = "Which of these can a program written in safe Rust (no `unsafe` block) still do?",
+    ask = "Which of these can a program written in safe Rust (no unsafe block) still do?",
     choices = {
       "Read past the end of an array without any check.",
       "Use a heap value after it has been freed.",
@@ -98,7 +98,7 @@ lesson {
       sanitize { "address", "undefined" },
     },
     hints = {
-      "A buffer of `size` bytes holds at most size - 1 characters, because one "
+      "A buffer of size bytes holds at most size - 1 characters, because one "
         .. "byte must be the terminating '\\0'. Count what the starter writes when "
         .. "strlen(src) equals size.",
       "Clamp the number of bytes to copy to size - 1, not size, and write the "
@@ -197,8 +197,8 @@ lesson {
       end
       if seen(r, "null pointer") or seen(r, "zero page") or seen(r, "SEGV") then
         return feedback {
-          "The program now crashes on a null pointer: setting n = NULL after free(n) "
-            .. "turned the use-after-free into a null dereference.",
+          "The program now crashes on a null pointer. If you set n = NULL after "
+            .. "free(n), that turned the use-after-free into a null dereference.",
           "The loop still runs n = n->next after the free; only the pointer it reads "
             .. "through changed. Clearing a pointer protects later code that checks "
             .. "for NULL, not code that dereferences it anyway.",
