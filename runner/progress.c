@@ -585,7 +585,7 @@ static int parse(struct progress *p, const char *text, size_t len,
 	clear_records(p);
 	*version = 0;
 	if (len > FILE_MAX_BYTES) {
-		err_set(e, "the file is larger than 4 MiB (%zu bytes)", len);
+		err_set(e, "the file is larger than 4 MiB");
 		goto out;
 	}
 	if (len == 0) {
