@@ -65,4 +65,17 @@ int app_answer_quiz(struct app *a, const struct quiz *q, int choice,
 int app_next_hint(struct app *a, const struct exercise *ex,
 		  const char **text, struct err *e);
 
+/*
+ * The pristine starter of an exercise: the course's copy when the course
+ * lives apart from the workspace (an installed course, `workbook init`),
+ * else the snapshot kept in .workbook/starters/, taken by app_open the
+ * first time workbook sees the file.  Allocated; NULL when there is none.
+ */
+char *app_starter_path(const struct app *a, const struct exercise *ex);
+
+/* Put the starter back in place of the learner's file and forget the
+ * exercise's progress.  Returns 0, or -1 with e set. */
+int app_reset_exercise(struct app *a, const struct exercise *ex,
+		       struct err *e);
+
 #endif

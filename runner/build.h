@@ -49,6 +49,7 @@ struct build_result {
 	int ok;                 /* the compiler succeeded */
 	struct diag_list diags; /* parsed diagnostics */
 	struct buf log;         /* compiler stderr without the JSON */
+	struct buf raw;         /* compiler stderr as printed */
 	double seconds;
 	char *command;          /* the command line, for display */
 };

@@ -27,7 +27,7 @@ struct sandbox;
 enum check_stage {
 	STAGE_COMPILE,
 	STAGE_TEST,
-	STAGE_MEASURE,
+	STAGE_VERIFY, /* sanitizers, measurements, everything after the tests */
 };
 
 const char *check_stage_name(enum check_stage s);
@@ -59,8 +59,12 @@ struct check_kind {
 
 /* The kind called `name`, or NULL. */
 const struct check_kind *check_kind_find(const char *name);
-/* All kinds; *n set to their number. */
-const struct check_kind *check_kinds(size_t *n);
+/* All kinds, in table order; *n set to their number. */
+const struct check_kind *const *check_kinds(size_t *n);
+
+/* The kinds, one per file in checks/. */
+extern const struct check_kind check_compiles, check_tests, check_io,
+	check_sanitize;
 
 /* How a run is done; zero-initialise for defaults. */
 struct check_options {
@@ -102,6 +106,21 @@ int check_run_exercise(const struct course *c, const struct exercise *ex,
  */
 int check_exec(struct check_ctx *ctx, struct proc_opts *po,
 	       struct proc_result *pr, struct err *e);
+
+/*
+ * The learner's file compiled to an object (cached by content and flags).
+ * sanitize: NULL or a -fsanitize list.  On a compile failure returns NULL
+ * with the diagnostics and log in `out` (status VS_FAIL, message set); on
+ * our own failure NULL with e set (e->msg non-empty).  The path is
+ * allocated.  The plain object (no sanitizer, no cflags) is kept in
+ * ctx->learner_obj and reused.
+ */
+char *check_learner_object(struct check_ctx *ctx, const char *sanitize,
+			   struct check_result *out, struct err *e);
+
+/* Copy a compiler's diagnostics and log into a check result. */
+struct build_result;
+void check_take_build(struct check_result *c, const struct build_result *r);
 
 /* The clean environment children get: PATH, HOME, LANG=C.UTF-8, TMPDIR,
  * and sanitizer options.  Static storage, NULL-terminated. */

@@ -134,6 +134,8 @@ struct section *course_add_section(struct course *c, const char *id);
 struct page *section_add_page(struct section *s);
 struct quiz *section_add_quiz(struct section *s);
 struct exercise *section_add_exercise(struct section *s);
+/* Drop every step, page, quiz and exercise (a lesson that failed to load). */
+void section_clear(struct section *s);
 
 /* Lookups by full name ("memory/overflow") or, for sections, id.  A bare
  * exercise id is accepted when it is unique in the course. */

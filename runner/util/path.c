@@ -1,3 +1,4 @@
+#define _GNU_SOURCE
 #include "path.h"
 
 #include <dirent.h>

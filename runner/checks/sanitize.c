@@ -1,0 +1,129 @@
+/*
+ * sanitize { "address", "undefined" }   (also "leak", "thread")
+ *
+ * The same tests again, with the learner's file and the tests rebuilt under
+ * the sanitizers.  ThreadSanitizer cannot share a build with the address or
+ * leak sanitizer, so "thread" runs as a build of its own.  Findings are
+ * named by kind and line.
+ */
+#include "check.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testrun.h"
+#include "util/err.h"
+#include "util/xalloc.h"
+
+static const struct check_field fields[] = {
+	{"kinds", PARAM_LIST, 1,
+	 "sanitizers: \"address\", \"undefined\", \"leak\", \"thread\""},
+	{"tests", PARAM_FILE, 0,
+	 "the cmocka test file (default: the exercise's tests check)"},
+	{NULL, 0, 0, NULL},
+};
+
+static const char *const known[] = {"address", "undefined", "leak", "thread",
+				    NULL};
+
+/* The test file: this check's own, or the exercise's `tests` check's. */
+static const char *test_file(struct check_ctx *ctx,
+			     const struct check_spec *spec)
+{
+	const char *f = check_param_str(spec, "tests", NULL);
+
+	if (f)
+		return f;
+	for (size_t i = 0; i < ctx->ex->nchecks; i++)
+		if (!strcmp(ctx->ex->checks[i].kind, "tests"))
+			return check_param_str(&ctx->ex->checks[i], "file",
+					       NULL);
+	return NULL;
+}
+
+static int run_one(struct check_ctx *ctx, const struct check_spec *spec,
+		   const char *list, struct check_result *out, struct err *e)
+{
+	struct testrun_opts o = {
+		.test_file = test_file(ctx, spec),
+		.sanitize = list,
+		.timeout_ms = spec->timeout_ms ? spec->timeout_ms : 30000,
+	};
+
+	return testrun(ctx, &o, out, e);
+}
+
+static int run(struct check_ctx *ctx, const struct check_spec *spec,
+	       struct check_result *out, struct err *e)
+{
+	size_t n;
+	char **kinds = check_param_list(spec, "kinds", &n);
+	char list[128] = "";
+	int thread = 0;
+
+	if (!test_file(ctx, spec))
+		return err_set(e, "sanitize needs a tests check or a tests = \"x_test.c\" field (a lesson bug)");
+	for (size_t i = 0; i < n; i++) {
+		int ok = 0;
+		for (size_t k = 0; known[k]; k++)
+			ok |= !strcmp(kinds[i], known[k]);
+		if (!ok)
+			return err_set(e, "unknown sanitizer '%s' (known: address, undefined, leak, thread)",
+				       kinds[i]);
+		if (!strcmp(kinds[i], "thread")) {
+			thread = 1;
+			continue;
+		}
+		/* LeakSanitizer is part of AddressSanitizer. */
+		if (!strcmp(kinds[i], "leak") && strstr(list, "address"))
+			continue;
+		size_t used = strlen(list);
+		snprintf(list + used, sizeof(list) - used, "%s%s",
+			 used ? "," : "", kinds[i]);
+	}
+	if (strstr(list, "address") && strstr(list, "leak")) {
+		/* "leak" came first: address already includes it. */
+		char *p = strstr(list, "leak");
+		size_t l = strlen("leak");
+		if (p > list && p[-1] == ',')
+			p--, l++;
+		else if (p[l] == ',')
+			l++;
+		memmove(p, p + l, strlen(p + l) + 1);
+	}
+	if (list[0] && run_one(ctx, spec, list, out, e) < 0)
+		return -1;
+	if (thread && (!list[0] || out->status == VS_PASS)) {
+		/* A build of its own; its findings join the first run's. */
+		if (list[0]) {
+			char *msg = out->message ? xstrdup(out->message) : NULL;
+			if (run_one(ctx, spec, "thread", out, e) < 0) {
+				free(msg);
+				return -1;
+			}
+			if (out->status == VS_PASS && msg)
+				check_set_message(out, "%s; thread: %s", msg,
+						  out->message);
+			free(msg);
+		} else if (run_one(ctx, spec, "thread", out, e) < 0) {
+			return -1;
+		}
+	}
+	if (out->status == VS_PASS)
+		check_set_message(out, "no finding from %s%s%s",
+				  list[0] ? list : "",
+				  list[0] && thread ? " or " : "",
+				  thread ? "thread" : "");
+	return 0;
+}
+
+const struct check_kind check_sanitize = {
+	.name = "sanitize",
+	/* The test stage: its findings explain a crashing test. */
+	.stage = STAGE_TEST,
+	.positional = "kinds",
+	.fields = fields,
+	.summary = "the tests pass again under the named sanitizers",
+	.run = run,
+};

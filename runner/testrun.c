@@ -1,0 +1,350 @@
+#define _GNU_SOURCE
+#include "testrun.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "check.h"
+#include "util/err.h"
+#include "util/path.h"
+#include "util/xalloc.h"
+
+#define CHANNEL_FD 3
+#define TEST_TIMEOUT_MS 10000
+
+/* The harness source, written into the cache once so it can be compiled
+ * and cached like any other file. */
+static char *harness_source(struct build *b, struct err *e)
+{
+	unsigned long long h = build_hash(BUILD_HASH_INIT, wb_harness_src,
+					  wb_harness_src_len);
+	char *path = xasprintf("%s/harness-%016llx.c", b->cache_dir, h);
+
+	if (path_exists(path))
+		return path;
+	if (path_mkdirs(b->cache_dir, e) < 0 ||
+	    path_write_file(path, wb_harness_src, wb_harness_src_len, 0644,
+			    e) < 0) {
+		free(path);
+		return NULL;
+	}
+	return path;
+}
+
+/* Compile a fixed input (test file, harness) through the cache. */
+static char *cached(struct check_ctx *ctx, const char *src,
+		    const char *sanitize, const char *std, const char *define,
+		    struct check_result *out, struct err *e)
+{
+	const char *srcs[] = {src, NULL};
+	const char *defs[] = {define, NULL};
+	struct build_job j = {
+		.sources = srcs,
+		.std = std,
+		.sanitize = sanitize,
+		.opt = "-O0 -g",
+		.defines = define ? defs : NULL,
+	};
+	struct build_result r;
+	char *obj;
+
+	obj = build_cached_object(ctx->build, &j, &r, e);
+	if (!obj && !e->msg[0]) {
+		/* The lesson's own test file is broken: our error, shown with
+		 * the compiler's words so the author can fix it. */
+		check_take_build(out, &r);
+		err_set(e, "the test file '%s' does not compile (a lesson bug)",
+			path_basename(src));
+	}
+	build_result_release(&r);
+	return obj;
+}
+
+/* A random nonce for this run's channel records. */
+static void make_nonce(char *out, size_t n)
+{
+	unsigned char raw[12];
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	ssize_t got = fd >= 0 ? read(fd, raw, sizeof(raw)) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (got != (ssize_t)sizeof(raw)) {
+		unsigned long long v = (unsigned long long)getpid() * 2654435761ULL ^
+				       (unsigned long long)(size_t)out;
+		memcpy(raw, &v, sizeof(v));
+	}
+	for (size_t i = 0; i < sizeof(raw) && 2 * i + 2 < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", raw[i]);
+}
+
+struct channel {
+	int started, ended;
+	int total, failed;
+	char running[256]; /* the test that started last and did not end */
+};
+
+/* Read the harness's records; lines without our nonce are ignored. */
+static void read_channel(const char *text, size_t len, const char *nonce,
+			 struct check_result *out, struct channel *ch)
+{
+	char prefix[96];
+	size_t plen;
+
+	memset(ch, 0, sizeof(*ch));
+	plen = (size_t)snprintf(prefix, sizeof(prefix), "WB1 %s ", nonce);
+	for (const char *p = text; p < text + len;) {
+		const char *nl = memchr(p, '\n', (size_t)(text + len - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(text + len - p);
+		char line[512];
+		if (n < sizeof(line) && n > plen && !memcmp(p, prefix, plen)) {
+			memcpy(line, p + plen, n - plen);
+			line[n - plen] = '\0';
+			char *arg = strchr(line, ' ');
+			if (arg)
+				*arg++ = '\0';
+			if (!strcmp(line, "start")) {
+				ch->started = 1;
+			} else if (!strcmp(line, "run") && arg) {
+				snprintf(ch->running, sizeof(ch->running),
+					 "%s", arg);
+			} else if ((!strcmp(line, "pass") ||
+				    !strcmp(line, "fail")) && arg) {
+				check_add_subtest(out, arg, line[0] == 'p',
+						  NULL);
+				ch->running[0] = '\0';
+			} else if (!strcmp(line, "end") && arg) {
+				ch->ended = sscanf(arg, "%d %d", &ch->total,
+						   &ch->failed) == 2;
+			}
+		}
+		p += n + 1;
+	}
+}
+
+/* cmocka prints "[  ERROR   ] --- msg" and "[   LINE   ] --- file:line:
+ * error: Failure!" between "[ RUN ] name" and "[ FAILED ] name": attach
+ * those to the failing sub-test. */
+static void attach_messages(struct check_result *out, const char *text,
+			    size_t len)
+{
+	char current[256] = "";
+	char msg[512] = "";
+
+	for (const char *p = text; p < text + len;) {
+		const char *nl = memchr(p, '\n', (size_t)(text + len - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(text + len - p);
+		char line[600];
+		if (n >= sizeof(line))
+			n = sizeof(line) - 1;
+		memcpy(line, p, n);
+		line[n] = '\0';
+		p += (nl ? (size_t)(nl - p) : n) + 1;
+		if (!strncmp(line, "[ RUN      ] ", 13)) {
+			snprintf(current, sizeof(current), "%s", line + 13);
+			msg[0] = '\0';
+		} else if (!strncmp(line, "[  ERROR   ] --- ", 17) ||
+			   !strncmp(line, "[   LINE   ] --- ", 17)) {
+			size_t used = strlen(msg);
+			snprintf(msg + used, sizeof(msg) - used, "%s%s",
+				 used ? "; " : "", line + 17);
+		} else if (!strncmp(line, "[  FAILED  ] ", 13) && current[0] &&
+			   !strcmp(line + 13, current)) {
+			for (size_t i = 0; i < out->nsubtests; i++) {
+				struct subtest *t = &out->subtests[i];
+				if (!t->passed && !t->message &&
+				    !strcmp(t->name, current)) {
+					t->message = xstrdup(msg[0] ? msg
+								: "failed");
+					break;
+				}
+			}
+			current[0] = '\0';
+		}
+	}
+}
+
+static char *link_tests(struct check_ctx *ctx, const char *const objs[],
+			const char *sanitize, struct check_result *out,
+			struct err *e)
+{
+	static const char *const ld[] = {
+		"-Wl,--wrap=main", "-Wl,--wrap=_cmocka_run_group_tests",
+		"-lcmocka", NULL};
+	static int counter;
+	char *exe = xasprintf("%s/tests%s-%ld-%d", ctx->workdir,
+			      sanitize ? "-san" : "", (long)getpid(),
+			      __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED));
+	struct build_job j = {
+		.sources = objs,
+		.output = exe,
+		.link = 1,
+		.sanitize = sanitize,
+		.opt = "-g",
+		.ldflags = ld,
+	};
+	struct build_result r;
+
+	if (build_run(ctx->build, &j, &r, e) < 0) {
+		free(exe);
+		return NULL;
+	}
+	if (!r.ok) {
+		out->status = VS_FAIL;
+		check_take_build(out, &r);
+		check_set_message(out, "the tests do not link with your file (is a function missing or misnamed?)");
+		build_result_release(&r);
+		free(exe);
+		return NULL;
+	}
+	build_result_release(&r);
+	return exe;
+}
+
+static void judge(struct check_result *out, const struct proc_result *pr,
+		  const struct channel *ch, const struct proc_opts *po,
+		  const char *learner_file)
+{
+	char how[256];
+	size_t nfail = 0;
+
+	for (size_t i = 0; i < out->nsubtests; i++)
+		if (!out->subtests[i].passed)
+			nfail++;
+	proc_describe(pr, po, how, sizeof(how));
+	diag_parse_sanitizer(&out->diags, buf_cstr(&pr->err), pr->err.len,
+			     learner_file);
+	if (pr->timed_out) {
+		out->status = VS_FAIL;
+		check_set_message(out, "%s%s%s", how,
+				  ch->running[0] ? " in test " : "",
+				  ch->running);
+	} else if (pr->cancelled) {
+		out->status = VS_FAIL;
+		check_set_message(out, "cancelled");
+	} else if (out->diags.n > 0) {
+		const struct diag *d = &out->diags.v[0];
+		out->status = VS_FAIL;
+		if (d->file && d->line)
+			check_set_message(out, "%s at %s:%d%s%s", d->option,
+					  path_basename(d->file), d->line,
+					  ch->running[0] ? " in test " : "",
+					  ch->running);
+		else
+			check_set_message(out, "%s%s%s", d->option,
+					  ch->running[0] ? " in test " : "",
+					  ch->running);
+	} else if (!ch->ended) {
+		out->status = VS_FAIL;
+		if (ch->running[0])
+			check_set_message(out, "the test program stopped during test %s: %s",
+					  ch->running, how);
+		else
+			check_set_message(out, "the test program stopped before the tests finished: %s",
+					  how);
+	} else if (nfail || ch->failed) {
+		out->status = VS_FAIL;
+		check_set_message(out, "%zu of %d test%s failed", nfail,
+				  ch->total, ch->total == 1 ? "" : "s");
+	} else if (!pr->exited || pr->exit_code != 0) {
+		out->status = VS_FAIL;
+		check_set_message(out, "all %d tests passed, but then the program %s",
+				  ch->total, how);
+	} else if (ch->total == 0) {
+		out->status = VS_FAIL;
+		check_set_message(out, "the test file ran no test (a lesson bug)");
+	} else {
+		out->status = VS_PASS;
+		check_set_message(out, "%d test%s passed", ch->total,
+				  ch->total == 1 ? "" : "s");
+	}
+}
+
+int testrun(struct check_ctx *ctx, const struct testrun_opts *o,
+	    struct check_result *out, struct err *e)
+{
+	char *harness_src = NULL, *harness = NULL, *test = NULL;
+	char *learner = NULL, *exe = NULL;
+	char nonce[32];
+	int rc = -1;
+
+	e->msg[0] = '\0';
+	learner = check_learner_object(ctx, o->sanitize, out, e);
+	if (!learner)
+		return e->msg[0] ? -1 : 0;
+	harness_src = harness_source(ctx->build, e);
+	if (!harness_src)
+		goto out;
+	harness = cached(ctx, harness_src, o->sanitize, "c11", NULL, out, e);
+	if (!harness)
+		goto out;
+	test = cached(ctx, o->test_file, o->sanitize, o->std ? o->std : "c11",
+		      "-Dmain=wb_test_main", out, e);
+	if (!test)
+		goto out;
+	const char *objs[] = {harness, test, learner, NULL};
+	exe = link_tests(ctx, objs, o->sanitize, out, e);
+	if (!exe) {
+		rc = e->msg[0] ? -1 : 0;
+		goto out;
+	}
+
+	/* Run it, with the channel's fd and nonce in the environment. */
+	char *const *base = check_child_env();
+	size_t nbase = 0;
+	while (base[nbase])
+		nbase++;
+	char **env = xcalloc(nbase + 3, sizeof(*env));
+	for (size_t i = 0; i < nbase; i++)
+		env[i] = base[i];
+	make_nonce(nonce, sizeof(nonce));
+	char chan_var[32], nonce_var[64];
+	snprintf(chan_var, sizeof(chan_var), "WB_CHANNEL_FD=%d", CHANNEL_FD);
+	snprintf(nonce_var, sizeof(nonce_var), "WB_NONCE=%s", nonce);
+	env[nbase] = chan_var;
+	env[nbase + 1] = nonce_var;
+	char *argv[] = {exe, NULL};
+	struct proc_opts po = {
+		.argv = argv,
+		.env = env,
+		.timeout_ms = o->timeout_ms ? o->timeout_ms : TEST_TIMEOUT_MS,
+		.channel_fd = CHANNEL_FD,
+	};
+	struct proc_result pr;
+	if (check_exec(ctx, &po, &pr, e) < 0) {
+		free(env);
+		goto out;
+	}
+	free(env);
+	struct channel ch;
+	read_channel(buf_cstr(&pr.channel), pr.channel.len, nonce, out, &ch);
+	attach_messages(out, buf_cstr(&pr.out), pr.out.len);
+	judge(out, &pr, &ch, &po, ctx->source);
+	{
+		struct buf all;
+		buf_init(&all, BUF_CAPTURE_MAX);
+		buf_add(&all, buf_cstr(&pr.out), pr.out.len);
+		if (pr.err.len) {
+			if (all.len)
+				buf_addch(&all, '\n');
+			buf_add(&all, buf_cstr(&pr.err), pr.err.len);
+		}
+		check_set_output(out, buf_cstr(&all), all.len,
+				 pr.out.truncated || pr.err.truncated);
+		buf_release(&all);
+	}
+	proc_result_release(&pr);
+	unlink(exe);
+	rc = 0;
+out:
+	free(harness_src);
+	free(harness);
+	free(test);
+	free(learner);
+	free(exe);
+	return rc;
+}
