@@ -199,6 +199,7 @@ static int run_stage(struct check_ctx *ctx, enum check_stage stage,
 			err_clear(e);
 		}
 		c->seconds = now() - t0;
+		check_relabel(ctx, c);
 		if (c->status == VS_FAIL || c->status == VS_ERROR)
 			failed = 1;
 		if (ctx->opts && ctx->opts->progress)
@@ -290,4 +291,33 @@ char *check_learner_object(struct check_ctx *ctx, const char *sanitize,
 	if (obj && !sanitize)
 		ctx->learner_obj = xstrdup(obj);
 	return obj;
+}
+
+const char *check_shown_name(const struct check_ctx *ctx)
+{
+	const char *src = ctx->source;
+	size_t ls = strlen(src), lf = strlen(ctx->ex->file);
+	size_t lr = strlen(ctx->course->root);
+
+	if (ls > lf && src[ls - lf - 1] == '/' &&
+	    !strcmp(src + ls - lf, ctx->ex->file))
+		return ctx->ex->file;
+	if (ls > lr && !strncmp(src, ctx->course->root, lr) && src[lr] == '/')
+		return src + lr + 1;
+	return src;
+}
+
+void check_relabel(const struct check_ctx *ctx, struct check_result *c)
+{
+	const char *shown = check_shown_name(ctx);
+
+	if (shown == ctx->source)
+		return;
+	for (size_t i = 0; i < c->diags.n; i++) {
+		struct diag *d = &c->diags.v[i];
+		if (d->file && !strcmp(d->file, ctx->source)) {
+			free(d->file);
+			d->file = xstrdup(shown);
+		}
+	}
 }

@@ -122,6 +122,12 @@ char *check_learner_object(struct check_ctx *ctx, const char *sanitize,
 struct build_result;
 void check_take_build(struct check_result *c, const struct build_result *r);
 
+/* The learner's file as the learner knows it ("exercises/memory/x.c"),
+ * for messages; points into ctx's strings. */
+const char *check_shown_name(const struct check_ctx *ctx);
+/* Rename diagnostics about ctx->source to the shown name. */
+void check_relabel(const struct check_ctx *ctx, struct check_result *c);
+
 /* The clean environment children get: PATH, HOME, LANG=C.UTF-8, TMPDIR,
  * and sanitizer options.  Static storage, NULL-terminated. */
 char *const *check_child_env(void);

@@ -168,6 +168,35 @@ static void attach_messages(struct check_result *out, const char *text,
 	}
 }
 
+/* cmocka's per-run banners repeat once per test (we run them one by one):
+ * keep what says something about a test. */
+static void tidy_output(struct buf *to, const char *text, size_t len)
+{
+	static const char *const noise[] = {
+		"[==========]", "[  PASSED  ]", "[  FAILED  ] 1 test(s), listed",
+		"[  FAILED  ] 0 test(s)", " 1 FAILED TEST(S)", NULL};
+	int listing = 0; /* inside cmocka's "listed below" summary */
+
+	for (const char *p = text; p < text + len;) {
+		const char *nl = memchr(p, '\n', (size_t)(text + len - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(text + len - p);
+		int drop = n == 0;
+		if (n >= 13 && !memcmp(p, "[  FAILED  ] ", 13) && listing)
+			drop = 1;
+		listing = n >= 30 && !memcmp(p, "[  FAILED  ] 1 test(s), listed", 30);
+		if (n >= 13 && !memcmp(p, "[ RUN      ] ", 13))
+			listing = 0;
+		for (size_t i = 0; noise[i] && !drop; i++)
+			drop = n >= strlen(noise[i]) &&
+			       !memcmp(p, noise[i], strlen(noise[i]));
+		if (!drop) {
+			buf_add(to, p, n);
+			buf_addch(to, '\n');
+		}
+		p += n + 1;
+	}
+}
+
 static char *link_tests(struct check_ctx *ctx, const char *const objs[],
 			const char *sanitize, struct check_result *out,
 			struct err *e)
@@ -216,7 +245,8 @@ static void judge(struct check_result *out, const struct proc_result *pr,
 		if (!out->subtests[i].passed)
 			nfail++;
 	proc_describe(pr, po, how, sizeof(how));
-	diag_parse_sanitizer(&out->diags, buf_cstr(&pr->err), pr->err.len,
+	/* stderr is merged into out: sanitizer reports are there. */
+	diag_parse_sanitizer(&out->diags, buf_cstr(&pr->out), pr->out.len,
 			     learner_file);
 	if (pr->timed_out) {
 		out->status = VS_FAIL;
@@ -313,6 +343,9 @@ int testrun(struct check_ctx *ctx, const struct testrun_opts *o,
 		.env = env,
 		.timeout_ms = o->timeout_ms ? o->timeout_ms : TEST_TIMEOUT_MS,
 		.channel_fd = CHANNEL_FD,
+		/* One stream keeps cmocka's messages (stderr) beside the
+		 * test they belong to (stdout). */
+		.merge_stderr = 1,
 	};
 	struct proc_result pr;
 	if (check_exec(ctx, &po, &pr, e) < 0) {
@@ -327,14 +360,9 @@ int testrun(struct check_ctx *ctx, const struct testrun_opts *o,
 	{
 		struct buf all;
 		buf_init(&all, BUF_CAPTURE_MAX);
-		buf_add(&all, buf_cstr(&pr.out), pr.out.len);
-		if (pr.err.len) {
-			if (all.len)
-				buf_addch(&all, '\n');
-			buf_add(&all, buf_cstr(&pr.err), pr.err.len);
-		}
+		tidy_output(&all, buf_cstr(&pr.out), pr.out.len);
 		check_set_output(out, buf_cstr(&all), all.len,
-				 pr.out.truncated || pr.err.truncated);
+				 pr.out.truncated);
 		buf_release(&all);
 	}
 	proc_result_release(&pr);
