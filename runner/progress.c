@@ -589,8 +589,8 @@ static int parse(struct progress *p, const char *text, size_t len,
 		goto out;
 	}
 	if (len == 0) {
-		err_set(e, "line 1: the file is empty (expected the header "
-			   "'" HEADER_WORD " <version>')");
+		err_set(e, "line 1: the file is empty, with no '" HEADER_WORD
+			   " <version>' header");
 		goto out;
 	}
 	while (start < len) {
