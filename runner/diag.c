@@ -341,7 +341,7 @@ static void quoted_name(const char *s, char *out, size_t n)
 static void ld_location(const char *loc, size_t len, char *file, size_t n,
 			int *line)
 {
-	char buf[LINE_KEEP];
+	char buf[LINE_KEEP], name[LINE_KEEP];
 	char *s = buf, *cut;
 	int col;
 
@@ -352,12 +352,14 @@ static void ld_location(const char *loc, size_t len, char *file, size_t n,
 	cut = strstr(s, ":(");
 	if (cut && s[strlen(s) - 1] == ')')
 		*cut = '\0';
-	else if (split_location(s, file, n, line, &col))
-		s = file;
+	else if (split_location(s, name, sizeof(name), line, &col))
+		s = name;
+	else
+		*line = 0;
+	/* "/tmp/cc1.o:/src/dup.c": the source, not the temporary object. */
 	if ((cut = strrchr(s, ':')))
 		s = cut + 1;
-	copy_str(buf, sizeof(buf), s, strlen(s));
-	copy_str(file, n, buf, strlen(buf));
+	copy_str(file, n, s, strlen(s));
 }
 
 /* Linker state carried from line to line. */
