@@ -619,10 +619,9 @@ static int parse(struct progress *p, const char *text, size_t len,
 		}
 		start += n + 1;
 	}
-	if (sort_records(p->ex, p->nex, sizeof(*p->ex), &exl, "exercise", e) <
-		0 ||
-	    sort_records(p->quiz, p->nquiz, sizeof(*p->quiz), &ql, "quiz", e) <
-		0)
+	if (sort_records(p->ex, p->nex, sizeof(*p->ex), &exl, "exercise", e))
+		goto out;
+	if (sort_records(p->quiz, p->nquiz, sizeof(*p->quiz), &ql, "quiz", e))
 		goto out;
 	rc = PARSE_OK;
 out:
