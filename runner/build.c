@@ -292,7 +292,8 @@ char *build_cached_object(struct build *b, const struct build_job *j,
 		return NULL;
 	if (path_mkdirs(b->cache_dir, e) < 0)
 		return NULL;
-	obj = xasprintf("%s/%016llx.o", b->cache_dir, key);
+	obj = xasprintf("%s/%016llx%s", b->cache_dir, key,
+			j->link ? (j->shared ? ".so" : ".exe") : ".o");
 	log = xasprintf("%s/%016llx.log", b->cache_dir, key);
 	if (path_exists(obj)) {
 		/* A hit: replay the diagnostics the compile printed. */
@@ -311,7 +312,7 @@ char *build_cached_object(struct build *b, const struct build_job *j,
 	/* A miss: compile to a private name, then rename into place, so
 	 * parallel graders never see half an object. */
 	static int counter;
-	tmp = xasprintf("%s/%016llx.%ld-%d.tmp.o", b->cache_dir, key,
+	tmp = xasprintf("%s/%016llx.%ld-%d.tmp", b->cache_dir, key,
 			(long)getpid(),
 			__atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED));
 	k.output = tmp;

@@ -64,8 +64,9 @@ int build_run(struct build *b, const struct build_job *j,
 void build_result_release(struct build_result *r);
 
 /*
- * An object for `source` compiled with the job's flags, from the cache when
- * an identical compile was done before.  Returns an allocated path to the
+ * The job's output (an object, or with link set an executable or shared
+ * object) from the cache when an identical job was done before: same
+ * compiler, flags and input bytes.  Returns an allocated path to the
  * cached object (r->ok set), or NULL with r holding the diagnostics of a
  * failed compile (or e set on error: check e->msg[0]).
  */

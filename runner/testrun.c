@@ -204,31 +204,22 @@ static char *link_tests(struct check_ctx *ctx, const char *const objs[],
 	static const char *const ld[] = {
 		"-Wl,--wrap=main", "-Wl,--wrap=_cmocka_run_group_tests",
 		"-lcmocka", NULL};
-	static int counter;
-	char *exe = xasprintf("%s/tests%s-%ld-%d", ctx->workdir,
-			      sanitize ? "-san" : "", (long)getpid(),
-			      __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED));
 	struct build_job j = {
 		.sources = objs,
-		.output = exe,
 		.link = 1,
 		.sanitize = sanitize,
 		.opt = "-g",
 		.ldflags = ld,
 	};
 	struct build_result r;
+	char *exe;
 
-	if (build_run(ctx->build, &j, &r, e) < 0) {
-		free(exe);
-		return NULL;
-	}
-	if (!r.ok) {
+	e->msg[0] = '\0';
+	exe = build_cached_object(ctx->build, &j, &r, e);
+	if (!exe && !e->msg[0]) {
 		out->status = VS_FAIL;
 		check_take_build(out, &r);
 		check_set_message(out, "the tests do not link with your file (is a function missing or misnamed?)");
-		build_result_release(&r);
-		free(exe);
-		return NULL;
 	}
 	build_result_release(&r);
 	return exe;
@@ -366,7 +357,6 @@ int testrun(struct check_ctx *ctx, const struct testrun_opts *o,
 		buf_release(&all);
 	}
 	proc_result_release(&pr);
-	unlink(exe);
 	rc = 0;
 out:
 	free(harness_src);

@@ -92,7 +92,6 @@ static void first_difference(const char *want, size_t wl, const char *got,
 static char *link_program(struct check_ctx *ctx, struct check_result *out,
 			  struct err *e)
 {
-	static int counter;
 	char *obj = check_learner_object(ctx, NULL, out, e);
 	char *exe;
 	struct build_result r;
@@ -100,23 +99,14 @@ static char *link_program(struct check_ctx *ctx, struct check_result *out,
 	if (!obj)
 		return NULL;
 	const char *srcs[] = {obj, NULL};
-	exe = xasprintf("%s/prog-%ld-%d", ctx->workdir, (long)getpid(),
-			__atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED));
-	struct build_job j = {.sources = srcs, .output = exe, .link = 1,
-			      .opt = "-g"};
-	if (build_run(ctx->build, &j, &r, e) < 0) {
-		free(obj);
-		free(exe);
-		return NULL;
-	}
+	struct build_job j = {.sources = srcs, .link = 1, .opt = "-g"};
+	e->msg[0] = '\0';
+	exe = build_cached_object(ctx->build, &j, &r, e);
 	free(obj);
-	if (!r.ok) {
+	if (!exe && !e->msg[0]) {
 		out->status = VS_FAIL;
 		check_take_build(out, &r);
 		check_set_message(out, "the program does not link (is main missing?)");
-		build_result_release(&r);
-		free(exe);
-		return NULL;
 	}
 	build_result_release(&r);
 	return exe;
@@ -169,12 +159,10 @@ static int run(struct check_ctx *ctx, const struct check_spec *spec,
 	struct proc_result pr;
 	if (check_exec(ctx, &po, &pr, e) < 0) {
 		free(argv);
-		unlink(exe);
 		free(exe);
 		goto out;
 	}
 	free(argv);
-	unlink(exe);
 	free(exe);
 	proc_describe(&pr, &po, how, sizeof(how));
 	msg[0] = '\0';
