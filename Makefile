@@ -105,6 +105,22 @@ bench: $(B)/workbook
 fuzz: $(B)/workbook
 	@tests/fuzz/run --time 30
 
+install: $(B)/workbook
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)
+	install -m 755 $(B)/workbook $(DESTDIR)$(BINDIR)/workbook
+	cp -R lessons exercises solutions $(DESTDIR)$(DATADIR)/
+	@if [ -f docs/build/workbook.1 ]; then \
+		install -d $(DESTDIR)$(MANDIR)/man1 && \
+		install -m 644 docs/build/workbook.1 $(DESTDIR)$(MANDIR)/man1/workbook.1; fi
+	@if [ -f scripts/workbook.bash ]; then \
+		install -d $(DESTDIR)$(BASHCOMPDIR) && \
+		install -m 644 scripts/workbook.bash $(DESTDIR)$(BASHCOMPDIR)/workbook; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/workbook $(DESTDIR)$(MANDIR)/man1/workbook.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/workbook
+	rm -rf $(DESTDIR)$(DATADIR)
+
 clean:
 	rm -rf $(B) .workbook docs/build
 
