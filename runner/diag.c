@@ -280,15 +280,18 @@ static size_t used_bytes(const json_error_t *e, size_t n)
 /*
  * Parse the array that starts at s ('[').  A cut-off array still yields its
  * complete leading entries.  Returns the bytes consumed, or 0 when no JSON
- * diagnostic was there.
+ * diagnostic was there; then adds to *wasted what the failed parse read.
  */
-static size_t gcc_array(struct parse *p, const char *s, size_t n)
+static size_t gcc_array(struct parse *p, const char *s, size_t n,
+			size_t *wasted)
 {
 	json_error_t e;
 	json_t *root, *v;
 	size_t i, pos, got = 0;
 
 	root = json_loadb(s, n, JSON_DISABLE_EOF_CHECK, &e);
+	if (!root)
+		*wasted += e.position > 0 ? (size_t)e.position : 1;
 	if (root) {
 		if (!json_is_array(root)) {
 			json_decref(root);
@@ -446,7 +449,9 @@ int diag_parse_gcc_json(struct diag_list *l, const char *text, size_t len)
 	const char *pos = text, *end = text + len, *s;
 	char line[LINE_KEEP];
 	int found = 0, tries = 0;
-	size_t used;
+	/* Failed JSON parses may read far ahead: bound what they cost in
+	 * total, so that no input makes this slower than linear. */
+	size_t used, wasted = 0, budget = 2 * len + 65536;
 
 	if (!text)
 		return -1;
@@ -454,8 +459,9 @@ int diag_parse_gcc_json(struct diag_list *l, const char *text, size_t len)
 		s = pos;
 		while (s < end && (*s == ' ' || *s == '\t'))
 			s++;
-		if (s < end && *s == '[' && tries < JSON_TRIES_MAX) {
-			used = gcc_array(&p, s, (size_t)(end - s));
+		if (s < end && *s == '[' && tries < JSON_TRIES_MAX &&
+		    wasted < budget) {
+			used = gcc_array(&p, s, (size_t)(end - s), &wasted);
 			if (used) {
 				found = 1;
 				pos = s + used;
