@@ -102,6 +102,9 @@ test: $(B)/workbook $(UNIT_BIN)
 bench: $(B)/workbook
 	@tests/bench/run
 
+docs: $(B)/workbook
+	@scripts/build-docs
+
 fuzz: $(B)/workbook
 	@tests/fuzz/run --time 30
 

@@ -24,7 +24,7 @@
 #include "util/path.h"
 #include "util/xalloc.h"
 
-#define USAGE "dev check [-j N] [--verbose] [EX...]"
+#define USAGE "dev check [-j N] [--verbose] [EX...] | dev book"
 
 struct job {
 	const struct exercise *ex;
@@ -237,6 +237,13 @@ int cmd_dev(int argc, char **argv)
 	int jobs = (int)sysconf(_SC_NPROCESSORS_ONLN), verbose = 0, c, rc;
 	struct app a;
 
+	if (argc == 2 && !strcmp(argv[1], "book")) {
+		if (app_open(&a) < 0)
+			return 2;
+		rc = cmd_dev_book(&a, stdout);
+		app_close(&a);
+		return rc;
+	}
 	if (argc < 2 || strcmp(argv[1], "check"))
 		return cmd_usage(USAGE);
 	argc--;

@@ -32,6 +32,7 @@ static const struct command commands[] = {
 	{"reset", cmd_reset, "EX", "put the starter file back"},
 	{"solution", cmd_solution, "EX", "show the solution (once EX passed)"},
 	{"doctor", cmd_doctor, "", "which tools are present, what they enable"},
+	{"init", cmd_init, "DIR", "make a fresh learner workspace in DIR"},
 	{"dev", cmd_dev, "check [EX...]",
 	 "for lesson authors: starters fail, solutions pass"},
 };
