@@ -404,6 +404,33 @@ static void test_large_stdin_and_output_together(void **state)
 	free(data);
 }
 
+/* A child that writes ten bytes per byte it reads: a parent that blocks in
+ * a write to stdin while the child blocks writing stdout would hang. */
+static void test_amplifying_child_no_deadlock(void **state)
+{
+	size_t lines = 16384, len = lines * 64;
+	char *data = xmalloc(len);
+	char *av[8];
+	struct proc_opts o = {.argv = av, .timeout_ms = 60000};
+	struct proc_result r;
+
+	(void)state;
+	for (size_t i = 0; i < len; i++)
+		data[i] = i % 64 == 63 ? '\n' : (char)('a' + i % 26);
+	o.stdin_data = data;
+	o.stdin_len = len;
+	argv_set(av, "sed", "s/./&&&&&&&&&&/g", NULL);
+	run(&o, &r);
+	assert_false(r.timed_out);
+	assert_int_equal(r.exit_code, 0);
+	assert_int_equal(r.out.total, lines * (63 * 10 + 1));
+	assert_int_equal(r.out.len, BUF_CAPTURE_MAX);
+	assert_true(r.out.truncated);
+	assert_memory_equal(r.out.data, "aaaaaaaaaabbbbbbbbbb", 20);
+	proc_result_release(&r);
+	free(data);
+}
+
 static void test_capture_capped_and_counted(void **state)
 {
 	char *av[8];
@@ -434,7 +461,7 @@ static void test_flood_killed_at_timeout_with_cap(void **state)
 {
 	char *av[8];
 	struct proc_opts o = {
-	    .argv = av, .timeout_ms = 300, .capture_max = 4096};
+	    .argv = av, .timeout_ms = 500, .capture_max = 4096};
 	struct proc_result r;
 
 	(void)state;
@@ -447,7 +474,7 @@ static void test_flood_killed_at_timeout_with_cap(void **state)
 	assert_int_equal(r.out.len, 4096);
 	assert_true(r.out.truncated);
 	assert_true(r.out.total > 4096);
-	expect_describe(&r, &o, "timed out after 0.3 s (killed)");
+	expect_describe(&r, &o, "timed out after 0.5 s (killed)");
 	proc_result_release(&r);
 }
 
@@ -1040,6 +1067,7 @@ int main(void)
 	    cmocka_unit_test(test_stdin_delivered),
 	    cmocka_unit_test(test_stdin_null_by_default),
 	    cmocka_unit_test(test_large_stdin_and_output_together),
+	    cmocka_unit_test(test_amplifying_child_no_deadlock),
 	    cmocka_unit_test(test_capture_capped_and_counted),
 	    cmocka_unit_test(test_flood_killed_at_timeout_with_cap),
 	    cmocka_unit_test(test_infinite_loop_killed_at_timeout),
@@ -1068,5 +1096,8 @@ int main(void)
 	    cmocka_unit_test(test_which),
 	};
 
+	/* A deadlock in proc_run() cannot be timed out from inside: end the
+	 * whole program instead of hanging the suite. */
+	alarm(300);
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
