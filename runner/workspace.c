@@ -6,13 +6,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "util/err.h"
 #include "util/path.h"
 #include "util/xalloc.h"
 
-#ifndef WB_DATADIR
-#define WB_DATADIR "/usr/local/share/workbook"
-#endif
 
 static int has_course(const char *dir)
 {
@@ -93,8 +91,8 @@ int workspace_find(struct workspace *w, const char *course_dir,
 		w->course_root = search_up(".", has_course);
 		if (!w->course_root && w->root)
 			w->course_root = recorded_course(w->root);
-		if (!w->course_root && has_course(WB_DATADIR))
-			w->course_root = xstrdup(WB_DATADIR);
+		if (!w->course_root && has_course(wb_datadir))
+			w->course_root = xstrdup(wb_datadir);
 	}
 	if (!w->course_root) {
 		workspace_release(w);

@@ -9,7 +9,7 @@
  *   course: --course DIR, $WORKBOOK_COURSE, the first folder upward from the
  *           current one with lessons/course.lua, the course recorded in
  *           <workspace>/.workbook/course (by `workbook init`), the installed
- *           course (WB_DATADIR).
+ *           course (wb_datadir, from PREFIX).
  *   workspace: the first folder upward holding .workbook/ or exercises/;
  *           otherwise the course root.
  */
