@@ -41,6 +41,7 @@ int cmd_sandbox(int argc, char **argv);
 	"                        [--env K=V] [--stdin FILE] [--read FILE]\n"   \
 	"                        [--require strict|basic|LAYERS]\n"            \
 	"                        [--disable LAYERS] [--meta FILE]\n"           \
+	"                        [--channel FD [--channel-file FILE]]\n"       \
 	"                        -- CMD ARGS...\n"                             \
 	"       workbook sandbox --layers [--require LEVEL] [--disable "       \
 	"LAYERS]"
@@ -126,6 +127,8 @@ struct opts {
 	const char *require;
 	const char *stdin_file;
 	const char *read_file;
+	const char *channel_file;
+	int channel_fd;
 	unsigned disable;
 	int layers_only;
 	struct sandbox_bind *binds;
@@ -184,6 +187,8 @@ enum {
 	OPT_DISABLE,
 	OPT_META,
 	OPT_LAYERS,
+	OPT_CHANNEL,
+	OPT_CHANNEL_FILE,
 };
 
 static int parse_one(struct opts *o, int c, const char *arg)
@@ -234,6 +239,14 @@ static int parse_one(struct opts *o, int c, const char *arg)
 	case OPT_LAYERS:
 		o->layers_only = 1;
 		return 0;
+	case OPT_CHANNEL:
+		if (parse_int(arg, &o->channel_fd) < 0 || o->channel_fd < 3 ||
+		    o->channel_fd > 1000)
+			return -1;
+		return 0;
+	case OPT_CHANNEL_FILE:
+		o->channel_file = arg;
+		return 0;
 	default:
 		return -1;
 	}
@@ -259,6 +272,8 @@ static int parse_args(struct opts *o, int argc, char **argv)
 	    {"disable", required_argument, NULL, OPT_DISABLE},
 	    {"meta", required_argument, NULL, OPT_META},
 	    {"layers", no_argument, NULL, OPT_LAYERS},
+	    {"channel", required_argument, NULL, OPT_CHANNEL},
+	    {"channel-file", required_argument, NULL, OPT_CHANNEL_FILE},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -287,10 +302,10 @@ static int parse_args(struct opts *o, int argc, char **argv)
 	return 0;
 }
 
-/* The meta file must be outside the box, so the program cannot have
- * planted anything there; it is opened before the run, never following a
- * symbolic link. */
-static int open_meta(const char *meta, const char *box, struct err *e)
+/* Result files (meta, channel) must be outside the box, so the program
+ * cannot have planted anything there; they are opened before the run,
+ * never following a symbolic link. */
+static int open_result(const char *meta, const char *box, struct err *e)
 {
 	char *abs = path_absolute(meta);
 	char *dir = path_dirname(abs);
@@ -299,16 +314,16 @@ static int open_meta(const char *meta, const char *box, struct err *e)
 	int fd = -1;
 
 	if (!rdir)
-		err_errno(e, "cannot write meta file '%s'", meta);
+		err_errno(e, "cannot write '%s'", meta);
 	else if (rbox && !strncmp(rdir, rbox, strlen(rbox)) &&
 		 (rdir[strlen(rbox)] == '/' || rdir[strlen(rbox)] == '\0'))
-		err_set(e, "the meta file '%s' must be outside the box", meta);
+		err_set(e, "'%s' must be outside the box", meta);
 	else {
 		fd = open(abs,
 			  O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
 			  0644);
 		if (fd < 0)
-			err_errno(e, "cannot write meta file '%s'", meta);
+			err_errno(e, "cannot write '%s'", meta);
 	}
 	free(abs);
 	free(dir);
@@ -378,7 +393,7 @@ static int run_command(struct sandbox *sb, struct opts *o, char **argv)
 	char *box = o->box ? xstrdup(o->box) : getcwd(NULL, 0);
 	char *input = NULL;
 	size_t input_len = 0;
-	int meta_fd = -1, rc = 2;
+	int meta_fd = -1, ch_fd = -1, rc = 2;
 
 	err_clear(&e);
 	if (!box) {
@@ -386,7 +401,10 @@ static int run_command(struct sandbox *sb, struct opts *o, char **argv)
 				"folder\n");
 		return 2;
 	}
-	if (o->meta && (meta_fd = open_meta(o->meta, box, &e)) < 0)
+	if (o->meta && (meta_fd = open_result(o->meta, box, &e)) < 0)
+		goto out;
+	if (o->channel_file &&
+	    (ch_fd = open_result(o->channel_file, box, &e)) < 0)
 		goto out;
 	if (o->stdin_file) {
 		input = path_read_file(
@@ -405,6 +423,7 @@ static int run_command(struct sandbox *sb, struct opts *o, char **argv)
 	ro.stdin_data = input;
 	ro.stdin_len = input_len;
 	ro.limits = o->lim;
+	ro.channel_fd = o->channel_fd;
 	ro.capture_max =
 	    o->lim.output_bytes > 0 ? (size_t)o->lim.output_bytes : 8u << 20;
 	if (sandbox_run(sb, &ro, &r, &e) < 0)
@@ -414,6 +433,12 @@ static int run_command(struct sandbox *sb, struct opts *o, char **argv)
 	write_all(2, r.err.data ? r.err.data : "", r.err.len);
 	buf_init(&meta, BUF_UNLIMITED);
 	sandbox_meta_format(&r, &meta);
+	if (o->channel_fd) {
+		buf_printf(&meta, "channel-bytes:%zu\n", r.channel.total);
+		if (ch_fd >= 0)
+			write_all(ch_fd, r.channel.data ? r.channel.data : "",
+				  r.channel.len);
+	}
 	if (o->read_file) {
 		size_t len = 0;
 		struct err re;
@@ -439,6 +464,8 @@ out:
 		fprintf(stderr, "workbook sandbox: %s\n", e.msg);
 	if (meta_fd >= 0)
 		close(meta_fd);
+	if (ch_fd >= 0)
+		close(ch_fd);
 	free(input);
 	free(box);
 	return rc;
@@ -461,6 +488,10 @@ int cmd_sandbox(int argc, char **argv)
 	if (!o.layers_only && optind >= argc) {
 		opts_release(&o);
 		return usage("no command given");
+	}
+	if (o.channel_file && !o.channel_fd) {
+		opts_release(&o);
+		return usage("--channel-file needs --channel");
 	}
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.require = o.require;

@@ -791,6 +791,49 @@ static void boxcg_kill(const struct boxcg *c)
 /* ------------------------------------------------------------------ */
 /* Seccomp: built once, kept as BPF so the child only needs prctl. */
 
+/*
+ * What the program creates in the box belongs, outside, to the box's owner
+ * (often root): a set-uid bit there would hand the next person who runs the
+ * file the owner's rights.  So no mode with S_ISUID or S_ISGID is accepted
+ * by the calls that set modes (openat2 hides its mode in memory: it is
+ * reported missing, and libc falls back to openat).
+ */
+static int deny_setid_modes(scmp_filter_ctx ctx)
+{
+	static const struct {
+		const char *name;
+		unsigned arg;
+	} calls[] = {
+	    {"chmod", 1},   {"fchmod", 1}, {"fchmodat", 2}, {"fchmodat2", 2},
+	    {"creat", 1},   {"open", 2},   {"openat", 3},   {"mknod", 1},
+	    {"mknodat", 2}, {"mkdir", 1},  {"mkdirat", 2},
+	};
+	static const unsigned bits[] = {S_ISUID, S_ISGID};
+	int rc = 0;
+
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		int nr = seccomp_syscall_resolve_name(calls[i].name);
+
+#if defined(__x86_64__)
+		if (nr == __NR_SCMP_ERROR &&
+		    !strcmp(calls[i].name, "fchmodat2"))
+			nr = 452; /* Linux 6.6; newer than this libseccomp */
+#endif
+		if (nr == __NR_SCMP_ERROR)
+			continue;
+		for (size_t k = 0; rc == 0 && k < 2; k++) {
+			struct scmp_arg_cmp cmp = {
+			    calls[i].arg, SCMP_CMP_MASKED_EQ, bits[k], bits[k]};
+			rc = seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(EPERM),
+						    nr, 1, &cmp);
+		}
+	}
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
+				      SCMP_SYS(openat2), 0);
+	return rc;
+}
+
 static int build_seccomp(struct sandbox *sb, char *why, size_t n)
 {
 	static const char *const deny[] = {
@@ -890,6 +933,10 @@ static int build_seccomp(struct sandbox *sb, char *why, size_t n)
 		rc = seccomp_rule_add(
 		    ctx, eperm, SCMP_SYS(ioctl), 1,
 		    SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCSTI));
+	}
+	if (rc == 0) {
+		what = "set-id bits";
+		rc = deny_setid_modes(ctx);
 	}
 	if (rc < 0)
 		goto out;
