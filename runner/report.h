@@ -35,11 +35,30 @@ const struct report_format *report_find(const char *name);
 /* "text, json, ..." for usage messages. Static storage. */
 const char *report_names(void);
 
+/* One exercise rendered as plain text (no colour), for formats that carry
+ * a human-readable output field.  Allocated. */
+char *report_exercise_text(const struct exercise_result *x);
+
 int report_text_write(FILE *f, const struct run_result *r,
 		      const struct report_opts *o);
 int report_json_write(FILE *f, const struct run_result *r,
 		      const struct report_opts *o);
 int report_json_write_class(FILE *f, const struct run_result *runs, size_t n,
+			    const struct report_opts *o);
+
+int report_tap_write(FILE *f, const struct run_result *r,
+		     const struct report_opts *o);
+int report_tap_write_class(FILE *f, const struct run_result *runs, size_t n,
+			   const struct report_opts *o);
+int report_junit_write(FILE *f, const struct run_result *r,
+		       const struct report_opts *o);
+int report_junit_write_class(FILE *f, const struct run_result *runs,
+			     size_t n, const struct report_opts *o);
+int report_csv_write(FILE *f, const struct run_result *r,
+		     const struct report_opts *o);
+int report_csv_write_class(FILE *f, const struct run_result *runs, size_t n,
+			   const struct report_opts *o);
+int report_gradescope_write(FILE *f, const struct run_result *r,
 			    const struct report_opts *o);
 
 #endif
