@@ -377,6 +377,11 @@ static int lower_limit(int res, unsigned long long soft,
 	    (rlim_t)hard < old.rlim_max ? (rlim_t)hard : old.rlim_max;
 	lim.rlim_cur =
 	    (rlim_t)soft < lim.rlim_max ? (rlim_t)soft : lim.rlim_max;
+	if (setrlimit(res, &lim) == 0)
+		return 0;
+	/* Lowering a hard limit cannot fail on Linux, but valgrind refuses
+	 * any change to the hard fd limit: keep the soft one then. */
+	lim.rlim_max = old.rlim_max;
 	return setrlimit(res, &lim);
 }
 
