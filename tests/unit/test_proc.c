@@ -1,3 +1,4 @@
+// WRAP: fork pipe2
 /*
  * Tests for proc.c: running a child with captured pipes, stdin, a channel,
  * limits, timeouts, cancellation and group kills.  Small child programs are
@@ -28,6 +29,35 @@
 
 #include "util/err.h"
 #include "util/xalloc.h"
+
+/* ---- injected failures ----------------------------------------------- */
+
+pid_t __real_fork(void);
+pid_t __wrap_fork(void);
+int __real_pipe2(int fds[2], int flags);
+int __wrap_pipe2(int fds[2], int flags);
+
+static int fork_errno;	  /* nonzero: fork() fails with it */
+static int pipe2_fail_at; /* nonzero: that pipe2() call (1-based) fails */
+static int pipe2_calls;
+
+pid_t __wrap_fork(void)
+{
+	if (fork_errno) {
+		errno = fork_errno;
+		return -1;
+	}
+	return __real_fork();
+}
+
+int __wrap_pipe2(int fds[2], int flags)
+{
+	if (pipe2_fail_at && ++pipe2_calls == pipe2_fail_at) {
+		errno = EMFILE;
+		return -1;
+	}
+	return __real_pipe2(fds, flags);
+}
 
 /* ---- fixtures --------------------------------------------------------- */
 
@@ -974,6 +1004,59 @@ static void test_no_fd_left_open_in_parent(void **state)
 	assert_int_equal(count_fds(), before);
 }
 
+static void test_fork_failure_is_an_error(void **state)
+{
+	char *av[8];
+	struct proc_opts o = {
+	    .argv = av, .timeout_ms = 1000, .stdin_data = "x", .stdin_len = 1};
+	struct proc_result r;
+	struct err e;
+	int before = count_fds();
+	sigset_t mask;
+
+	(void)state;
+	argv_set(av, "sh", "-c", "exit 0", NULL);
+	fork_errno = EAGAIN;
+	assert_int_equal(proc_run(&o, &r, &e), -1);
+	fork_errno = 0;
+	assert_string_equal(
+	    e.msg, "cannot start 'sh': Resource temporarily unavailable");
+	assert_int_equal(r.out.len, 0);
+	proc_result_release(&r);
+	assert_int_equal(count_fds(), before);
+	pthread_sigmask(SIG_SETMASK, NULL, &mask);
+	assert_false(sigismember(&mask, SIGPIPE));
+	assert_false(sigismember(&mask, SIGCHLD));
+}
+
+static void test_pipe_failure_is_an_error(void **state)
+{
+	char *av[8];
+	struct proc_opts o = {.argv = av,
+			      .timeout_ms = 1000,
+			      .channel_fd = 3,
+			      .stdin_data = "x",
+			      .stdin_len = 1};
+	struct proc_result r;
+	struct err e;
+	int before = count_fds();
+
+	(void)state;
+	argv_set(av, "sh", "-c", "exit 0", NULL);
+	for (int at = 1; at <= 5; at++) { /* stdin out err channel report */
+		pipe2_calls = 0;
+		pipe2_fail_at = at;
+		assert_int_equal(proc_run(&o, &r, &e), -1);
+		pipe2_fail_at = 0;
+		assert_non_null(strstr(e.msg, "Too many open files"));
+		proc_result_release(&r);
+		assert_int_equal(count_fds(), before);
+	}
+	run(&o, &r); /* and all is well again */
+	assert_int_equal(r.exit_code, 0);
+	proc_result_release(&r);
+}
+
 /* ---- threads ---------------------------------------------------------- */
 
 struct job {
@@ -1139,6 +1222,8 @@ int main(void)
 	    cmocka_unit_test(test_background_child_in_group_killed),
 	    cmocka_unit_test(test_escaped_grandchild_does_not_hang),
 	    cmocka_unit_test(test_no_fd_left_open_in_parent),
+	    cmocka_unit_test(test_fork_failure_is_an_error),
+	    cmocka_unit_test(test_pipe_failure_is_an_error),
 	    cmocka_unit_test(test_parallel_runs_from_threads),
 	    cmocka_unit_test(test_signal_names),
 	    cmocka_unit_test(test_describe_outcomes),
