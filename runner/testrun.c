@@ -147,11 +147,32 @@ static void attach_messages(struct check_result *out, const char *text,
 		if (!strncmp(line, "[ RUN      ] ", 13)) {
 			snprintf(current, sizeof(current), "%s", line + 13);
 			msg[0] = '\0';
-		} else if (!strncmp(line, "[  ERROR   ] --- ", 17) ||
-			   !strncmp(line, "[   LINE   ] --- ", 17)) {
+		} else if (!strncmp(line, "[  ERROR   ] --- ", 17)) {
 			size_t used = strlen(msg);
-			snprintf(msg + used, sizeof(msg) - used, "%s%s",
-				 used ? "; " : "", line + 17);
+			const char *text = line + 17;
+			/* A message printed without its newline runs into the
+			 * LINE marker: keep only the message. */
+			char *cut = strstr(text, "[   LINE   ]");
+			if (cut)
+				*cut = '\0';
+			if (*text)
+				snprintf(msg + used, sizeof(msg) - used, "%s%s",
+					 used ? "; " : "", text);
+			if (cut) {
+				memmove(line + 17, cut + 17, strlen(cut + 17) + 1);
+				goto where;
+			}
+		} else if (!strncmp(line, "[   LINE   ] --- ", 17)) {
+		where:;
+			/* "/abs/x_test.c:80: error: Failure!" -> "(x_test.c:80)" */
+			char *at = line + 17;
+			char *end = strstr(at, ": error");
+			if (end)
+				*end = '\0';
+			char *base = strrchr(at, '/');
+			size_t used = strlen(msg);
+			snprintf(msg + used, sizeof(msg) - used, "%s(%s)",
+				 used ? " " : "", base ? base + 1 : at);
 		} else if (!strncmp(line, "[  FAILED  ] ", 13) && current[0] &&
 			   !strcmp(line + 13, current)) {
 			for (size_t i = 0; i < out->nsubtests; i++) {
@@ -168,14 +189,37 @@ static void attach_messages(struct check_result *out, const char *text,
 	}
 }
 
-/* cmocka's per-run banners repeat once per test (we run them one by one):
- * keep what says something about a test. */
-static void tidy_output(struct buf *to, const char *text, size_t len)
+/* Append line to `to`, with every occurrence of `prefix` dropped (absolute
+ * folders make the excerpt hard to read; "lessons/x/y_test.c:80" is
+ * enough). */
+static void add_line(struct buf *to, const char *p, size_t n,
+		     const char *prefix)
+{
+	size_t pl = prefix ? strlen(prefix) : 0;
+
+	while (n > 0) {
+		const char *hit = pl ? memmem(p, n, prefix, pl) : NULL;
+		size_t keep = hit ? (size_t)(hit - p) : n;
+		buf_add(to, p, keep);
+		if (!hit)
+			break;
+		p += keep + pl;
+		n -= keep + pl;
+	}
+	buf_addch(to, '\n');
+}
+
+/* cmocka's per-run banners repeat once per test (we run them one by one),
+ * and ASan's shadow-byte map says nothing to a learner: keep the lines
+ * that say something about a test. */
+static void tidy_output(struct buf *to, const char *text, size_t len,
+			const char *prefix)
 {
 	static const char *const noise[] = {
 		"[==========]", "[  PASSED  ]", "[  FAILED  ] 1 test(s), listed",
 		"[  FAILED  ] 0 test(s)", " 1 FAILED TEST(S)", NULL};
 	int listing = 0; /* inside cmocka's "listed below" summary */
+	int shadow = 0;  /* inside ASan's shadow byte map */
 
 	for (const char *p = text; p < text + len;) {
 		const char *nl = memchr(p, '\n', (size_t)(text + len - p));
@@ -186,13 +230,16 @@ static void tidy_output(struct buf *to, const char *text, size_t len)
 		listing = n >= 30 && !memcmp(p, "[  FAILED  ] 1 test(s), listed", 30);
 		if (n >= 13 && !memcmp(p, "[ RUN      ] ", 13))
 			listing = 0;
+		if (n >= 27 && !memcmp(p, "Shadow bytes around the bug", 27))
+			shadow = 1;
+		else if (shadow && n >= 2 && p[0] == '=' && p[1] == '=')
+			shadow = 0;
+		drop |= shadow;
 		for (size_t i = 0; noise[i] && !drop; i++)
 			drop = n >= strlen(noise[i]) &&
 			       !memcmp(p, noise[i], strlen(noise[i]));
-		if (!drop) {
-			buf_add(to, p, n);
-			buf_addch(to, '\n');
-		}
+		if (!drop)
+			add_line(to, p, n, prefix);
 		p += n + 1;
 	}
 }
@@ -351,7 +398,9 @@ int testrun(struct check_ctx *ctx, const struct testrun_opts *o,
 	{
 		struct buf all;
 		buf_init(&all, BUF_CAPTURE_MAX);
-		tidy_output(&all, buf_cstr(&pr.out), pr.out.len);
+		char *prefix = xasprintf("%s/", ctx->course->root);
+		tidy_output(&all, buf_cstr(&pr.out), pr.out.len, prefix);
+		free(prefix);
 		check_set_output(out, buf_cstr(&all), all.len,
 				 pr.out.truncated);
 		buf_release(&all);
