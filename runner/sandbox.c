@@ -673,6 +673,22 @@ static void cg_remove(const char *dir, int v2)
 	}
 }
 
+/* Make a box group.  A missing base (another sandbox that ended removed
+ * it) is made again; a group left by a crashed process that had our pid is
+ * emptied and made again. */
+static int cg_mkdir(const char *base, const char *dir, int v2)
+{
+	if (mkdir(dir, 0755) == 0)
+		return 0;
+	if (errno == ENOENT && (mkdir(base, 0755) == 0 || errno == EEXIST))
+		return mkdir(dir, 0755);
+	if (errno == EEXIST) {
+		cg_remove(dir, v2);
+		return mkdir(dir, 0755);
+	}
+	return -1;
+}
+
 static void boxcg_release(struct sandbox *sb, struct boxcg *c)
 {
 	if (c->cpu_fd >= 0)
@@ -705,15 +721,8 @@ static int boxcg_make(struct sandbox *sb, struct boxcg *c, unsigned slot,
 				      (long)getpid(), slot);
 		if (same_dir_before(c, i))
 			continue;
-		if (mkdir(c->dir[i], 0755) < 0) {
-			if (errno != EEXIST)
-				goto fail;
-			/* Left over from a crashed run of a process that had
-			 * our pid: empty it and start again. */
-			cg_remove(c->dir[i], sb->cg[i].v2);
-			if (mkdir(c->dir[i], 0755) < 0)
-				goto fail;
-		}
+		if (cg_mkdir(sb->cg[i].base, c->dir[i], sb->cg[i].v2) < 0)
+			goto fail;
 		c->made[i] = 1;
 		snprintf(path, sizeof(path), "%s/cgroup.procs", c->dir[i]);
 		c->procs_fd[i] = open(path, O_WRONLY | O_CLOEXEC);
