@@ -33,6 +33,8 @@ static const struct command commands[] = {
 	{"solution", cmd_solution, "EX", "show the solution (once EX passed)"},
 	{"doctor", cmd_doctor, "", "which tools are present, what they enable"},
 	{"init", cmd_init, "DIR", "make a fresh learner workspace in DIR"},
+	{"sandbox", cmd_sandbox, "[OPTIONS] -- CMD [ARGS]",
+	 "run any command in the grading sandbox"},
 	{"dev", cmd_dev, "check [EX...]",
 	 "for lesson authors: starters fail, solutions pass"},
 };
@@ -48,7 +50,7 @@ static void help(FILE *f)
 		char left[64];
 		snprintf(left, sizeof(left), "%s %s", commands[i].name,
 			 commands[i].args);
-		fprintf(f, "  %-30s %s\n", left, commands[i].summary);
+		fprintf(f, "  %-34s %s\n", left, commands[i].summary);
 	}
 	fprintf(f, "\nOptions:\n"
 		   "  --course DIR       use the course in DIR (also $WORKBOOK_COURSE)\n"
