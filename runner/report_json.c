@@ -3,10 +3,12 @@
  * (docs/json-report.md describes every field).
  *
  * Built with jansson, never by hand.  Every string is first made valid
- * UTF-8 (an invalid sequence becomes U+FFFD), since a learner's program may
- * print anything; jansson escapes control characters.  Keys keep the order
- * they are added in and numbers are printed with 15 significant digits, so
- * two reports of the same verdict differ only in their timing fields.
+ * UTF-8 (each byte of an invalid sequence becomes U+FFFD), since a
+ * learner's program may print anything; control characters are kept and
+ * jansson escapes them, so the text stays what the program printed.  Keys keep
+ * the order they are added in and numbers are printed with 15 significant
+ * digits, so two reports of the same verdict differ only in their timing
+ * fields.
  */
 #include "report.h"
 
@@ -16,6 +18,7 @@
 #include <jansson.h>
 
 #include "util/buf.h"
+#include "util/text.h"
 #include "util/xalloc.h"
 
 #define SCHEMA "workbook-report/1"
@@ -44,35 +47,6 @@ static void push(json_t *arr, json_t *v)
 		xfatal("out of memory building a JSON report");
 }
 
-/* Length of the valid UTF-8 sequence at s (at most `left` bytes), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t left)
-{
-	unsigned c = s[0], cp, min;
-	size_t n;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2, cp = c & 0x1f, min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3, cp = c & 0x0f, min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4, cp = c & 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n > left)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
 /* A JSON string of s with invalid UTF-8 replaced, or null for NULL. */
 static json_t *str(const char *s)
 {
@@ -86,7 +60,7 @@ static json_t *str(const char *s)
 	len = strlen(s);
 	buf_init(&b, BUF_UNLIMITED);
 	while (len) {
-		n = utf8_len(p, len);
+		n = text_utf8_seq(p, len);
 		if (n) {
 			buf_add(&b, p, n);
 		} else {

@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/text.h"
+
 #define OUTPUT_LINES_MAX 40 /* lines of a failing check's output shown */
 #define DIAGS_MAX	 12 /* diagnostics shown per check */
 #define BAR_CELLS	 10
@@ -63,34 +65,6 @@ static void reset(const struct out *o)
 		fputs(C_RESET, o->f);
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0. */
-static size_t utf8_len(const unsigned char *s)
-{
-	unsigned c = s[0];
-	size_t n;
-	unsigned cp, min;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2, cp = c & 0x1f, min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3, cp = c & 0x0f, min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4, cp = c & 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
 /* Write n bytes of s made safe (see the top of the file). */
 static void put_n(const struct out *o, const char *s, size_t len)
 {
@@ -98,9 +72,7 @@ static void put_n(const struct out *o, const char *s, size_t len)
 	const unsigned char *end = p + len;
 
 	while (p < end) {
-		size_t n = utf8_len(p);
-		if (n > (size_t)(end - p))
-			n = 0; /* a sequence cut by the end */
+		size_t n = text_utf8_seq(p, (size_t)(end - p));
 		if (*p == '\t') {
 			fputc(' ', o->f);
 		} else if (*p < 0x20 || *p == 0x7f) {
@@ -291,28 +263,50 @@ static void put_subtests(const struct out *o, const struct check_result *c)
 	}
 }
 
-/* The output excerpt, indented, at most OUTPUT_LINES_MAX lines. */
+/* cmocka's own progress lines: the subtests already say what they say. */
+static int cmocka_framing(const char *line, size_t n)
+{
+	static const char *const tags[] = {
+	    "[ RUN      ]", "[       OK ]", "[  FAILED  ]", "[  PASSED  ]",
+	    "[==========]", "[  ERROR   ]", "[   LINE   ]", "[  SKIPPED ]",
+	};
+
+	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
+		if (n >= strlen(tags[i]) &&
+		    !strncmp(line, tags[i], strlen(tags[i])))
+			return 1;
+	return 0;
+}
+
+/*
+ * The output excerpt, indented, at most OUTPUT_LINES_MAX lines.  When the
+ * check has subtests, cmocka's framing lines are left out (unless verbose):
+ * what remains is what the program and the tests printed.
+ */
 static void put_output(const struct out *o, const struct check_result *c)
 {
 	const char *p = c->output, *nl;
-	size_t lines = 0, total = 0;
+	size_t n, shown = 0, more = 0;
+	int filter = c->nsubtests > 0 && !o->verbose;
 
-	for (const char *q = p; *q; q++)
-		if (*q == '\n' || !q[1])
-			total++;
-	while (*p && lines < OUTPUT_LINES_MAX) {
+	for (; *p; p = nl ? nl + 1 : p + n) {
 		nl = strchr(p, '\n');
+		n = nl ? (size_t)(nl - p) : strlen(p);
+		if (filter && cmocka_framing(p, n))
+			continue;
+		if (shown == OUTPUT_LINES_MAX) {
+			more++;
+			continue;
+		}
 		style(o, C_DIM);
 		fputs("      | ", o->f);
 		reset(o);
-		put_n(o, p, nl ? (size_t)(nl - p) : strlen(p));
+		put_n(o, p, n);
 		fputc('\n', o->f);
-		lines++;
-		p = nl ? nl + 1 : p + strlen(p);
+		shown++;
 	}
-	if (total > lines)
-		fprintf(o->f, "      | [... %zu more lines not shown]\n",
-			total - lines);
+	if (more)
+		fprintf(o->f, "      | [... %zu more lines not shown]\n", more);
 	else if (c->output_truncated)
 		fputs("      | [output was cut]\n", o->f);
 }
