@@ -385,30 +385,27 @@ static int lower_limit(int res, unsigned long long soft,
 	return setrlimit(res, &lim);
 }
 
+/* The limits of proc_opts; a zero means "leave it", except for cores. */
 static int child_limits(const struct proc_opts *o)
 {
-	unsigned long long cpu = (unsigned long long)o->cpu_seconds;
+	const struct {
+		int res;
+		long long soft, hard;
+	} lims[] = {
+	    {RLIMIT_CPU, o->cpu_seconds, (long long)o->cpu_seconds + 1},
+	    {RLIMIT_FSIZE, o->fsize_max, o->fsize_max},
+	    {RLIMIT_NOFILE, o->nofile_max, o->nofile_max},
+	    {RLIMIT_NPROC, o->nproc_max, o->nproc_max},
+	    {RLIMIT_AS, o->as_max, o->as_max},
+	};
 
 	if (lower_limit(RLIMIT_CORE, 0, 0) < 0)
 		return -1;
-	if (o->cpu_seconds > 0 && lower_limit(RLIMIT_CPU, cpu, cpu + 1) < 0)
-		return -1;
-	if (o->fsize_max > 0 &&
-	    lower_limit(RLIMIT_FSIZE, (unsigned long long)o->fsize_max,
-			(unsigned long long)o->fsize_max) < 0)
-		return -1;
-	if (o->nofile_max > 0 &&
-	    lower_limit(RLIMIT_NOFILE, (unsigned long long)o->nofile_max,
-			(unsigned long long)o->nofile_max) < 0)
-		return -1;
-	if (o->nproc_max > 0 &&
-	    lower_limit(RLIMIT_NPROC, (unsigned long long)o->nproc_max,
-			(unsigned long long)o->nproc_max) < 0)
-		return -1;
-	if (o->as_max > 0 &&
-	    lower_limit(RLIMIT_AS, (unsigned long long)o->as_max,
-			(unsigned long long)o->as_max) < 0)
-		return -1;
+	for (size_t i = 0; i < sizeof(lims) / sizeof(*lims); i++)
+		if (lims[i].soft > 0 &&
+		    lower_limit(lims[i].res, (unsigned long long)lims[i].soft,
+				(unsigned long long)lims[i].hard) < 0)
+			return -1;
 	return 0;
 }
 
