@@ -364,21 +364,14 @@ static void push_env(lua_State *L)
 	script_api_open(L);
 }
 
-/* Load and run one text chunk from the course (path relative to root). */
-static int run_file(struct script *s, const char *rel, struct err *e)
+/* Run one text chunk; `rel` names it in messages. */
+static int run_text(struct script *s, const char *rel, const char *text,
+		    size_t len, struct err *e)
 {
 	lua_State *L = s->L;
-	char *path = path_join(s->course->root, rel);
 	char *name = xasprintf("@%s", rel);
-	size_t len;
-	char *text = path_read_file(path, LESSON_FILE_MAX, &len, e);
 	int rc = -1;
 
-	free(path);
-	if (!text) {
-		free(name);
-		return -1;
-	}
 	if (len >= 4 && !memcmp(text, LUA_SIGNATURE, 4)) {
 		err_set(e, "%s: precompiled Lua is not accepted, only text",
 			rel);
@@ -396,33 +389,46 @@ static int run_file(struct script *s, const char *rel, struct err *e)
 	rc = script_pcall(s, 0, 0, e);
 out:
 	s->chunk = NULL;
-	free(text);
 	free(name);
 	return rc;
 }
 
-int script_load_lesson(struct script *s, struct course *c, const char *id,
-		       const char *workspace, struct err *e)
+/* Load and run one text chunk from the course (path relative to root). */
+static int run_file(struct script *s, const char *rel, struct err *e)
+{
+	char *path = path_join(s->course->root, rel);
+	size_t len;
+	char *text = path_read_file(path, LESSON_FILE_MAX, &len, e);
+	int rc;
+
+	free(path);
+	if (!text)
+		return -1;
+	rc = run_text(s, rel, text, len, e);
+	free(text);
+	return rc;
+}
+
+/* Prepare the section a lesson fills, then run the lesson through `load`. */
+static int load_lesson(struct script *s, struct course *c, const char *id,
+		       const char *workspace, const char *text, size_t len,
+		       struct err *e)
 {
 	struct section *sec = course_find_section(c, id);
 	char *rel = xasprintf("lessons/%s/lesson.lua", id);
+	char *lessons = path_join(c->root, "lessons");
 	int rc;
 
-	if (!sec) {
+	if (!sec)
 		sec = course_add_section(c, id);
-	}
 	free(sec->dir);
-	sec->dir = path_join(c->root, "lessons");
-	{
-		char *d = path_join(sec->dir, id);
-		free(sec->dir);
-		sec->dir = d;
-	}
+	sec->dir = path_join(lessons, id);
+	free(lessons);
 	s->course = c;
 	s->section = sec;
 	s->workspace = workspace;
 	s->lesson_seen = 0;
-	rc = run_file(s, rel, e);
+	rc = text ? run_text(s, rel, text, len, e) : run_file(s, rel, e);
 	if (rc == 0 && !s->lesson_seen)
 		rc = err_set(e, "%s: no lesson { ... } in this file", rel);
 	if (rc < 0) {
@@ -433,6 +439,19 @@ int script_load_lesson(struct script *s, struct course *c, const char *id,
 	s->section = NULL;
 	free(rel);
 	return rc;
+}
+
+int script_load_lesson_text(struct script *s, struct course *c,
+			    const char *id, const char *text, size_t len,
+			    const char *workspace, struct err *e)
+{
+	return load_lesson(s, c, id, workspace, text, len, e);
+}
+
+int script_load_lesson(struct script *s, struct course *c, const char *id,
+		       const char *workspace, struct err *e)
+{
+	return load_lesson(s, c, id, workspace, NULL, 0, e);
 }
 
 static void check_needs(struct course *c)

@@ -53,6 +53,13 @@ int script_load_course(struct script *s, struct course *c,
 int script_load_lesson(struct script *s, struct course *c, const char *id,
 		       const char *workspace, struct err *e);
 
+/* The same, from text in memory named as lessons/<id>/lesson.lua (the
+ * fuzz target uses it).  Files the lesson names are still looked up on
+ * disk. */
+int script_load_lesson_text(struct script *s, struct course *c,
+			    const char *id, const char *text, size_t len,
+			    const char *workspace, struct err *e);
+
 /*
  * Run the exercise's on_result (if any) with verdict x.  Feedback lines,
  * the hint and any error ("lessons/x/lesson.lua:40: attempt to index a nil

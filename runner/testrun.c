@@ -82,15 +82,9 @@ static void make_nonce(char *out, size_t n)
 		snprintf(out + 2 * i, 3, "%02x", raw[i]);
 }
 
-struct channel {
-	int started, ended;
-	int total, failed;
-	char running[256]; /* the test that started last and did not end */
-};
-
 /* Read the harness's records; lines without our nonce are ignored. */
-static void read_channel(const char *text, size_t len, const char *nonce,
-			 struct check_result *out, struct channel *ch)
+void testrun_read_channel(const char *text, size_t len, const char *nonce,
+			  struct check_result *out, struct testrun_channel *ch)
 {
 	char prefix[96];
 	size_t plen;
@@ -126,11 +120,24 @@ static void read_channel(const char *text, size_t len, const char *nonce,
 	}
 }
 
+/* Append sep and src to the string in dst (size cap), cutting what does
+ * not fit. */
+static void append(char *dst, size_t cap, const char *sep, const char *src)
+{
+	size_t used = strlen(dst);
+
+	for (const char *p = sep; *p && used + 1 < cap; p++)
+		dst[used++] = *p;
+	for (const char *p = src; *p && used + 1 < cap; p++)
+		dst[used++] = *p;
+	dst[used] = '\0';
+}
+
 /* cmocka prints "[  ERROR   ] --- msg" and "[   LINE   ] --- file:line:
  * error: Failure!" between "[ RUN ] name" and "[ FAILED ] name": attach
  * those to the failing sub-test. */
-static void attach_messages(struct check_result *out, const char *text,
-			    size_t len)
+void testrun_attach_messages(struct check_result *out, const char *text,
+			     size_t len)
 {
 	char current[256] = "";
 	char msg[512] = "";
@@ -145,19 +152,18 @@ static void attach_messages(struct check_result *out, const char *text,
 		line[n] = '\0';
 		p += (nl ? (size_t)(nl - p) : n) + 1;
 		if (!strncmp(line, "[ RUN      ] ", 13)) {
-			snprintf(current, sizeof(current), "%s", line + 13);
-			msg[0] = '\0';
+			current[0] = msg[0] = '\0';
+			append(current, sizeof(current), "", line + 13);
 		} else if (!strncmp(line, "[  ERROR   ] --- ", 17)) {
-			size_t used = strlen(msg);
-			const char *text = line + 17;
+			char *said = line + 17;
 			/* A message printed without its newline runs into the
 			 * LINE marker: keep only the message. */
-			char *cut = strstr(text, "[   LINE   ]");
+			char *cut = strstr(said, "[   LINE   ]");
 			if (cut)
 				*cut = '\0';
-			if (*text)
-				snprintf(msg + used, sizeof(msg) - used, "%s%s",
-					 used ? "; " : "", text);
+			if (*said)
+				append(msg, sizeof(msg), msg[0] ? "; " : "",
+				       said);
 			if (cut) {
 				memmove(line + 17, cut + 17, strlen(cut + 17) + 1);
 				goto where;
@@ -170,9 +176,9 @@ static void attach_messages(struct check_result *out, const char *text,
 			if (end)
 				*end = '\0';
 			char *base = strrchr(at, '/');
-			size_t used = strlen(msg);
-			snprintf(msg + used, sizeof(msg) - used, "%s(%s)",
-				 used ? " " : "", base ? base + 1 : at);
+			append(msg, sizeof(msg), msg[0] ? " (" : "(",
+			       base ? base + 1 : at);
+			append(msg, sizeof(msg), "", ")");
 		} else if (!strncmp(line, "[  FAILED  ] ", 13) && current[0] &&
 			   !strcmp(line + 13, current)) {
 			for (size_t i = 0; i < out->nsubtests; i++) {
@@ -273,7 +279,7 @@ static char *link_tests(struct check_ctx *ctx, const char *const objs[],
 }
 
 static void judge(struct check_result *out, const struct proc_result *pr,
-		  const struct channel *ch, const struct proc_opts *po,
+		  const struct testrun_channel *ch, const struct proc_opts *po,
 		  const char *learner_file)
 {
 	char how[256];
@@ -391,9 +397,9 @@ int testrun(struct check_ctx *ctx, const struct testrun_opts *o,
 		goto out;
 	}
 	free(env);
-	struct channel ch;
-	read_channel(buf_cstr(&pr.channel), pr.channel.len, nonce, out, &ch);
-	attach_messages(out, buf_cstr(&pr.out), pr.out.len);
+	struct testrun_channel ch;
+	testrun_read_channel(buf_cstr(&pr.channel), pr.channel.len, nonce, out, &ch);
+	testrun_attach_messages(out, buf_cstr(&pr.out), pr.out.len);
 	judge(out, &pr, &ch, &po, ctx->source);
 	{
 		struct buf all;

@@ -10,6 +10,8 @@
 #ifndef WB_TESTRUN_H
 #define WB_TESTRUN_H
 
+#include <stddef.h>
+
 struct check_ctx;
 struct check_result;
 struct err;
@@ -28,6 +30,21 @@ struct testrun_opts {
  */
 int testrun(struct check_ctx *ctx, const struct testrun_opts *o,
 	    struct check_result *out, struct err *e);
+
+/* What the harness's channel said. */
+struct testrun_channel {
+	int started, ended;
+	int total, failed;
+	char running[256]; /* the test that started last and did not end */
+};
+
+/* Parse the channel's records (lines without `nonce` are ignored); each
+ * finished test becomes a sub-test of out. */
+void testrun_read_channel(const char *text, size_t len, const char *nonce,
+			  struct check_result *out, struct testrun_channel *ch);
+/* Attach cmocka's failure messages in `text` to out's failing sub-tests. */
+void testrun_attach_messages(struct check_result *out, const char *text,
+			     size_t len);
 
 /* The harness source, built into the binary (build/gen/harness_src.c). */
 extern const char wb_harness_src[];

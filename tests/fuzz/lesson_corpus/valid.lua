@@ -1,0 +1,1 @@
+lesson { id = "fz", title = "t", page "reading.md", quiz { id = "q", ask = "a", choices = {"x","y"}, answer = 1 }, exercise { id = "x", file = "exercises/fz/x.c", solution = "solutions/fz/x.c", checks = { compiles { werror = true }, tests "x_test.c" }, hints = {"a","b"} } }
