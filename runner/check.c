@@ -18,6 +18,7 @@ static const struct check_kind *const kinds[] = {
 	&check_tests,
 	&check_io,
 	&check_sanitize,
+	&check_wasm,
 };
 
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))

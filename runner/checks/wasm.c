@@ -1,0 +1,428 @@
+/*
+ * wasm { exports = { "blur" }, harness = "blur_harness.mjs",
+ *        max_size = 51200, min_speedup = 3 }
+ *
+ * Builds the learner's file for WebAssembly with clang (--target=wasm32
+ * -nostdlib, no entry point, the named functions exported) and runs the
+ * lesson's node harness on the module:
+ *
+ *     node HARNESS MODULE.wasm ARGS...
+ *
+ * The harness compares the module's results with its own reference and
+ * reports on a channel, file descriptor $WB_CHANNEL_FD (3), one line each
+ * (docs/checks/wasm.md): "step TEXT", "fail TEXT", "note TEXT",
+ * "time base|native SECONDS [RUNS]", "ok [TEXT]".  The check then holds the
+ * module to its byte budget and, with min_speedup, the measured ratio
+ * (best base time / best native time) to its threshold, running the
+ * harness again before it reports a miss.
+ */
+#define _GNU_SOURCE
+#include "check.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "build.h"
+#include "util/err.h"
+#include "util/xalloc.h"
+
+#define CHANNEL_FD	   3
+#define HARNESS_TIMEOUT_MS 120000
+#define REMEASURES	   2 /* extra harness runs before a missed ratio fails */
+
+static const struct check_field fields[] = {
+    {"exports", PARAM_LIST, 1, "the functions the module exports"},
+    {"harness", PARAM_FILE, 1, "the node script beside lesson.lua"},
+    {"max_size", PARAM_INT, 0, "the module's byte budget (default: none)"},
+    {"min_speedup", PARAM_NUM, 0,
+     "the ratio base time / module time the harness must measure"},
+    {"baseline", PARAM_STR, 0,
+     "what the base time measures (default \"plain JavaScript\")"},
+    {"args", PARAM_LIST, 0, "arguments for the harness after the module"},
+    {"quick_args", PARAM_LIST, 0,
+     "the arguments in quick runs (dev check, tests)"},
+    {"cflags", PARAM_LIST, 0, "extra clang flags (default -O2)"},
+    {NULL, 0, 0, NULL},
+};
+
+/* What the harness reported over one or more runs. */
+struct report {
+	int verdict;	     /* 1 ok, -1 fail, 0 none */
+	char text[512];	     /* the fail message, or the ok text */
+	char step[256];	     /* the last step announced */
+	char notes[512];     /* "; "-joined notes of the last run */
+	double base, native; /* best times over every run; 0: none */
+	long runs;	     /* timed runs behind the best times */
+};
+
+static void copy_line(char *dst, size_t n, const char *s, size_t len)
+{
+	if (len >= n)
+		len = n - 1;
+	memcpy(dst, s, len);
+	dst[len] = '\0';
+}
+
+static void take_time(struct report *r, const char *s)
+{
+	int native = !strncmp(s, "native ", 7);
+	char *end;
+	double t;
+
+	if (!native && strncmp(s, "base ", 5))
+		return;
+	s += native ? 7 : 5;
+	t = strtod(s, &end);
+	if (end == s || !(t > 0))
+		return;
+	double *best = native ? &r->native : &r->base;
+	if (*best == 0 || t < *best)
+		*best = t;
+	if (!native) {
+		long runs = strtol(end, NULL, 10);
+		r->runs += runs > 0 ? runs : 1;
+	}
+}
+
+/* Read one run's channel; times accumulate, the rest is this run's. */
+static void parse_channel(struct report *r, const char *text, size_t len)
+{
+	r->verdict = 0;
+	r->text[0] = r->step[0] = r->notes[0] = '\0';
+	for (const char *p = text; p < text + len;) {
+		const char *nl = memchr(p, '\n', (size_t)(text + len - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(text + len - p);
+		char line[600];
+		copy_line(line, sizeof(line), p, n);
+		p += n + 1;
+		if (!strncmp(line, "step ", 5)) {
+			copy_line(r->step, sizeof(r->step), line + 5,
+				  strlen(line + 5));
+		} else if (!strncmp(line, "fail", 4) && r->verdict >= 0) {
+			r->verdict = -1;
+			copy_line(r->text, sizeof(r->text),
+				  line + (line[4] ? 5 : 4), strlen(line));
+		} else if ((!strcmp(line, "ok") || !strncmp(line, "ok ", 3)) &&
+			   r->verdict == 0) {
+			r->verdict = 1;
+			copy_line(r->text, sizeof(r->text),
+				  line + (line[2] ? 3 : 2), strlen(line));
+		} else if (!strncmp(line, "note ", 5)) {
+			size_t used = strlen(r->notes);
+			snprintf(r->notes + used, sizeof(r->notes) - used,
+				 "%s%s", used ? "; " : "", line + 5);
+		} else if (!strncmp(line, "time ", 5)) {
+			take_time(r, line + 5);
+		}
+	}
+}
+
+/* The line of stderr that names what went wrong: the last one mentioning
+ * an error, else the first one. */
+static void error_line(const struct buf *err, char *out, size_t n)
+{
+	const char *text = buf_cstr(err), *first = NULL, *pick = NULL;
+	size_t first_len = 0, pick_len = 0;
+
+	out[0] = '\0';
+	for (const char *p = text; p < text + err->len;) {
+		const char *nl = memchr(p, '\n', (size_t)(text + err->len - p));
+		size_t len =
+		    nl ? (size_t)(nl - p) : (size_t)(text + err->len - p);
+		if (len > 0 && p[0] != ' ' && p[0] != '\t') {
+			if (!first) {
+				first = p;
+				first_len = len;
+			}
+			if (memmem(p, len, "Error", 5) ||
+			    memmem(p, len, "error", 5)) {
+				pick = p;
+				pick_len = len;
+			}
+		}
+		p += len + 1;
+	}
+	if (!pick) {
+		pick = first;
+		pick_len = first_len;
+	}
+	if (pick)
+		copy_line(out, n, pick, pick_len);
+}
+
+static void keep_output(struct check_result *out, const struct proc_result *pr)
+{
+	struct buf all;
+
+	buf_init(&all, BUF_CAPTURE_MAX);
+	buf_add(&all, buf_cstr(&pr->out), pr->out.len);
+	if (pr->err.len) {
+		buf_addstr(&all, all.len ? "\n[stderr]\n" : "[stderr]\n");
+		buf_add(&all, buf_cstr(&pr->err), pr->err.len);
+	}
+	if (all.len)
+		check_set_output(out, buf_cstr(&all), all.len,
+				 pr->out.truncated || pr->err.truncated);
+	buf_release(&all);
+}
+
+/*
+ * Run the harness once and read its report.  Returns 0 when it ended
+ * normally (r->verdict says what it found), 1 when it crashed or ended
+ * without a verdict (out set to VS_FAIL), -1 with e set for our failure.
+ */
+static int run_harness(struct check_ctx *ctx, const struct check_spec *spec,
+		       const char *node, const char *module, struct report *r,
+		       struct check_result *out, struct err *e)
+{
+	size_t nargs, nbase = 0;
+	char **args = NULL;
+	char *const *base = check_child_env();
+	char chan[32], how[256], why[512];
+	struct proc_result pr;
+
+	if (ctx->opts->quick && check_param(spec, "quick_args"))
+		args = check_param_list(spec, "quick_args", &nargs);
+	else
+		args = check_param_list(spec, "args", &nargs);
+	char **argv = xcalloc(nargs + 4, sizeof(*argv));
+	argv[0] = (char *)node;
+	argv[1] = (char *)check_param_str(spec, "harness", NULL);
+	argv[2] = (char *)module;
+	for (size_t i = 0; i < nargs; i++)
+		argv[3 + i] = args[i];
+	while (base[nbase])
+		nbase++;
+	char **env = xcalloc(nbase + 2, sizeof(*env));
+	memcpy(env, base, nbase * sizeof(*env));
+	snprintf(chan, sizeof(chan), "WB_CHANNEL_FD=%d", CHANNEL_FD);
+	env[nbase] = chan;
+	struct proc_opts po = {
+	    .argv = argv,
+	    .env = env,
+	    .timeout_ms =
+		spec->timeout_ms ? spec->timeout_ms : HARNESS_TIMEOUT_MS,
+	    .channel_fd = CHANNEL_FD,
+	};
+	int rc = check_exec(ctx, &po, &pr, e);
+	free(argv);
+	free(env);
+	if (rc < 0)
+		return -1;
+	if (pr.exec_errno) {
+		err_set(e, "cannot run '%s': %s", node,
+			strerror(pr.exec_errno));
+		proc_result_release(&pr);
+		return -1;
+	}
+	parse_channel(r, buf_cstr(&pr.channel), pr.channel.len);
+	keep_output(out, &pr);
+	rc = 0;
+	if (r->verdict < 0) {
+		/* The harness found a wrong result: its message says it. */
+	} else if (pr.timed_out || pr.cancelled || pr.signaled ||
+		   pr.exit_code != 0) {
+		proc_describe(&pr, &po, how, sizeof(how));
+		error_line(&pr.err, why, sizeof(why));
+		out->status = VS_FAIL;
+		check_set_message(out, "node %s%s%s%s%s", how,
+				  r->step[0] ? " while " : "", r->step,
+				  why[0] ? ": " : "", why);
+		rc = 1;
+	} else if (r->verdict == 0) {
+		out->status = VS_FAIL;
+		check_set_message(out,
+				  "the harness ended without a verdict%s%s",
+				  r->step[0] ? " after " : "", r->step);
+		rc = 1;
+	}
+	proc_result_release(&pr);
+	return rc;
+}
+
+/* Build the module: clang for wasm32, no C library, no entry point. */
+static char *build_module(struct check_ctx *ctx, const struct check_spec *spec,
+			  struct check_result *out, struct err *e)
+{
+	size_t nexp, nextra, nf = 0;
+	char **exports = check_param_list(spec, "exports", &nexp);
+	char **extra = check_param_list(spec, "cflags", &nextra);
+	char **flags = xcalloc(nexp + nextra + 8, sizeof(*flags));
+	const char *src[] = {ctx->source, NULL};
+	struct build_result r;
+	char *module;
+
+	flags[nf++] = xstrdup("--target=wasm32");
+	flags[nf++] = xstrdup("-nostdlib");
+	flags[nf++] = xstrdup("-Wl,--no-entry");
+	/* The harness places its buffers above the module's own data. */
+	flags[nf++] = xstrdup("-Wl,--export=__heap_base");
+	for (size_t i = 0; i < nexp; i++)
+		flags[nf++] = xasprintf("-Wl,--export=%s", exports[i]);
+	for (size_t i = 0; i < nextra; i++)
+		flags[nf++] = xstrdup(extra[i]);
+	struct build_job j = {
+	    .compiler = ctx->build->clang,
+	    .sources = src,
+	    .link = 1,
+	    .std = "c11",
+	    .warnings = 1,
+	    .opt = "-O2",
+	    .cflags = (const char *const *)flags,
+	};
+	e->msg[0] = '\0';
+	module = build_cached_object(ctx->build, &j, &r, e);
+	if (!module && !e->msg[0]) {
+		out->status = VS_FAIL;
+		check_take_build(out, &r);
+		if (strstr(buf_cstr(&r.log), "No available targets") ||
+		    strstr(buf_cstr(&r.log), "unable to create target"))
+			check_set_skip(out, "clang",
+				       "this clang cannot build for wasm32");
+		else if (strstr(buf_cstr(&r.log), "wasm-ld"))
+			check_set_message(out, "the module does not link: see "
+					       "the linker's message below");
+		else
+			check_set_message(
+			    out, "the file does not compile for wasm32: see "
+				 "the compiler's message below");
+	}
+	build_result_release(&r);
+	for (size_t i = 0; i < nf; i++)
+		free(flags[i]);
+	free(flags);
+	return module;
+}
+
+/* Skip with the package to install when a tool is missing; 1 if so. */
+static int missing_tools(struct check_ctx *ctx, char **node,
+			 struct check_result *out)
+{
+	char *ld = proc_which("wasm-ld");
+	int missing = 1;
+
+	*node = NULL;
+	if (!ctx->build->clang) {
+		check_set_skip(out, "clang",
+			       "clang not found: the wasm check builds with "
+			       "clang --target=wasm32");
+	} else if (!ld) {
+		check_set_skip(
+		    out, "lld",
+		    "wasm-ld not found: clang needs it to link WebAssembly");
+	} else if (!(*node = proc_which("node")) &&
+		   !(*node = proc_which("nodejs"))) {
+		check_set_skip(
+		    out, "nodejs",
+		    "node not found: the wasm check runs the module in node");
+	} else {
+		missing = 0;
+	}
+	free(ld);
+	return missing;
+}
+
+/* The verdict once the harness said ok: size budget, then speed. */
+static void judge(const struct check_spec *spec, const struct report *r,
+		  long long size, struct check_result *out)
+{
+	long long max = check_param_int(spec, "max_size", 0);
+	double min = check_param_num(spec, "min_speedup", 0);
+	const char *what =
+	    check_param_str(spec, "baseline", "plain JavaScript");
+	char sizes[128];
+
+	if (max > 0)
+		snprintf(sizes, sizeof(sizes),
+			 "module %lld bytes (budget %lld)", size, max);
+	else
+		snprintf(sizes, sizeof(sizes), "module %lld bytes", size);
+	if (max > 0 && size > max) {
+		out->status = VS_FAIL;
+		check_set_value(out, (double)size, "<=", (double)max, "bytes");
+		check_set_message(
+		    out, "the module is %lld bytes, over its budget of %lld",
+		    size, max);
+		return;
+	}
+	if (min > 0) {
+		double ratio = r->base / r->native;
+		check_set_value(out, ratio, ">=", min, "x");
+		out->status = ratio >= min ? VS_PASS : VS_FAIL;
+		check_set_message(out,
+				  "%.2fx as fast as %s (best of %ld "
+				  "interleaved runs), needs >= %gx; %s%s%s",
+				  ratio, what, r->runs, min, sizes,
+				  r->notes[0] ? "; " : "", r->notes);
+		return;
+	}
+	if (max > 0)
+		check_set_value(out, (double)size, "<=", (double)max, "bytes");
+	out->status = VS_PASS;
+	check_set_message(out, "%s%s%s%s%s", r->text, r->text[0] ? "; " : "",
+			  sizes, r->notes[0] ? "; " : "", r->notes);
+}
+
+static int run(struct check_ctx *ctx, const struct check_spec *spec,
+	       struct check_result *out, struct err *e)
+{
+	double min = check_param_num(spec, "min_speedup", 0);
+	struct report r = {0};
+	struct stat st;
+	char *node, *module;
+	int rc = 0;
+
+	if (missing_tools(ctx, &node, out))
+		return 0;
+	module = build_module(ctx, spec, out, e);
+	if (!module) {
+		free(node);
+		return e->msg[0] ? -1 : 0;
+	}
+	if (stat(module, &st) < 0) {
+		rc = err_errno(e, "cannot read '%s'", module);
+		goto done;
+	}
+	for (int attempt = 0; attempt <= REMEASURES; attempt++) {
+		rc = run_harness(ctx, spec, node, module, &r, out, e);
+		if (rc != 0) {
+			rc = rc < 0 ? -1 : 0;
+			goto done;
+		}
+		if (r.verdict < 0) {
+			out->status = VS_FAIL;
+			check_set_message(out, "%s", r.text);
+			goto done;
+		}
+		if (min <= 0)
+			break;
+		if (r.base <= 0 || r.native <= 0) {
+			rc = err_set(e,
+				     "the harness '%s' reported no \"time "
+				     "base\" and \"time native\" lines, which "
+				     "min_speedup needs (a lesson bug)",
+				     check_param_str(spec, "harness", ""));
+			goto done;
+		}
+		/* A miss is measured again before it is reported. */
+		if (r.base / r.native >= min)
+			break;
+	}
+	judge(spec, &r, (long long)st.st_size, out);
+done:
+	free(module);
+	free(node);
+	return rc;
+}
+
+const struct check_kind check_wasm = {
+    .name = "wasm",
+    .stage = STAGE_VERIFY,
+    .positional = NULL,
+    .fields = fields,
+    .summary =
+	"builds for wasm32 with clang and passes the lesson's node harness",
+    .run = run,
+};
