@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "exec.h"
 #include "proc.h"
 #include "util/err.h"
 #include "util/path.h"
@@ -211,7 +212,27 @@ int build_run(struct build *b, const struct build_job *j,
 	po.env = compile_env();
 	po.timeout_ms = b->timeout_ms;
 	po.capture_max = BUF_CAPTURE_MAX;
-	if (proc_run(&po, &pr, e) < 0) {
+	/* In the sandbox the compiler sees the output's folder (read-write)
+	 * and the folders of its inputs (read-only), nothing more. */
+	char *box = path_dirname(j->output);
+	char *dirs[8] = {0};
+	size_t nd = 0;
+	for (const char *const *s = j->sources; s && *s && nd < 7; s++) {
+		char *d = path_dirname(*s);
+		int dup = !strcmp(d, box);
+		for (size_t i = 0; i < nd && !dup; i++)
+			dup = !strcmp(dirs[i], d);
+		if (dup)
+			free(d);
+		else
+			dirs[nd++] = d;
+	}
+	int rc = exec_run(b->sandbox, box, (const char *const *)dirs, &po, &pr,
+			  e);
+	for (size_t i = 0; i < nd; i++)
+		free(dirs[i]);
+	free(box);
+	if (rc < 0) {
 		argv_free(&a);
 		return -1;
 	}

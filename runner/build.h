@@ -19,6 +19,7 @@
 #include "util/buf.h"
 
 struct err;
+struct sandbox;
 
 struct build {
 	char *dir;        /* absolute build folder (.workbook/build) */
@@ -26,6 +27,9 @@ struct build {
 	char *cc;         /* gcc, or $WORKBOOK_CC */
 	char *clang;      /* clang, or NULL when missing */
 	int timeout_ms;   /* per compiler run */
+	/* Grading: compilers run in the sandbox too, so an #include or
+	 * .incbin of a file outside the submission fails.  NULL: no. */
+	struct sandbox *sandbox;
 };
 
 /* A compile (or link) request.  Lists are NULL-terminated; NULL is empty. */

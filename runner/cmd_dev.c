@@ -19,12 +19,13 @@
 #include "app.h"
 #include "check.h"
 #include "report.h"
+#include "sandbox.h"
 #include "script.h"
 #include "util/err.h"
 #include "util/path.h"
 #include "util/xalloc.h"
 
-#define USAGE "dev check [-j N] [--verbose] [EX...] | dev book"
+#define USAGE "dev check [-j N] [--verbose] [--no-sandbox] [EX...] | dev book"
 
 struct job {
 	const struct exercise *ex;
@@ -154,7 +155,7 @@ static int report_job(struct app *a, struct job *j, int verbose)
 }
 
 static int dev_check(struct app *a, char **names, int nnames, int jobs,
-		     int verbose)
+		     int verbose, struct sandbox *sb)
 {
 	struct pool p = {.app = a};
 	size_t max = course_count_exercises(&a->course);
@@ -163,6 +164,8 @@ static int dev_check(struct app *a, char **names, int nnames, int jobs,
 	p.jobs = xcalloc(max + 1, sizeof(*p.jobs));
 	p.opts.quick = 1;
 	p.opts.jobs = jobs;
+	p.opts.sandbox = sb;
+	a->build.sandbox = sb;
 	for (size_t i = 0; i < a->course.nsections; i++) {
 		const struct section *s = &a->course.sections[i];
 		if (s->error && nnames == 0) {
@@ -232,9 +235,12 @@ int cmd_dev(int argc, char **argv)
 	static const struct option opts[] = {
 		{"jobs", required_argument, NULL, 'j'},
 		{"verbose", no_argument, NULL, 'v'},
+		{"no-sandbox", no_argument, NULL, 'S'},
 		{NULL, 0, NULL, 0},
 	};
 	int jobs = (int)sysconf(_SC_NPROCESSORS_ONLN), verbose = 0, c, rc;
+	int use_sandbox = 1;
+	struct sandbox *sb = NULL;
 	struct app a;
 
 	if (argc == 2 && !strcmp(argv[1], "book")) {
@@ -258,6 +264,8 @@ int cmd_dev(int argc, char **argv)
 			jobs = (int)v;
 		} else if (c == 'v') {
 			verbose = 1;
+		} else if (c == 'S') {
+			use_sandbox = 0;
 		} else {
 			return cmd_usage(USAGE);
 		}
@@ -266,7 +274,19 @@ int cmd_dev(int argc, char **argv)
 		jobs = 1;
 	if (app_open(&a) < 0)
 		return 2;
-	rc = dev_check(&a, argv + optind, argc - optind, jobs, verbose);
+	/* The same sandbox grading uses, so a lesson that cannot run in it
+	 * shows up here first. */
+	if (use_sandbox) {
+		struct err e;
+		sb = sandbox_new(NULL, &e);
+		if (sb)
+			printf("# sandbox: %s\n", sandbox_layers(sb));
+		else
+			printf("# no sandbox here (%s): practice runs\n", e.msg);
+	}
+	rc = dev_check(&a, argv + optind, argc - optind, jobs, verbose, sb);
+	a.build.sandbox = NULL;
+	sandbox_free(sb);
 	app_close(&a);
 	return rc;
 }

@@ -951,7 +951,11 @@ void proc_describe(const struct proc_result *r, const struct proc_opts *o,
 
 	if (!out || n == 0)
 		return;
-	if (r->cancelled)
+	if (r->sandbox_status[0] && r->sandbox_message[0] &&
+	    strcmp(r->sandbox_status, "OK") && strcmp(r->sandbox_status, "RE"))
+		snprintf(out, n, "%s (%s)", r->sandbox_message,
+			 r->sandbox_status);
+	else if (r->cancelled)
 		snprintf(out, n, "cancelled");
 	else if (r->timed_out)
 		snprintf(out, n, "timed out after %.1f s (killed)",

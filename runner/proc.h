@@ -63,6 +63,13 @@ struct proc_result {
 	struct buf out;      /* stdout (and stderr when merged) */
 	struct buf err;      /* stderr */
 	struct buf channel;  /* what arrived on the channel */
+	/* Grading runs only (the sandbox fills these through check_exec):
+	 * the isolate-style status ("OK", "RE", "SG", "TO", "OL", "ML",
+	 * "FL", "XX"), its one-line message, and the layers in effect.
+	 * Empty for practice runs. */
+	char sandbox_status[4];
+	char sandbox_message[512];
+	char sandbox_layers[256];
 };
 
 /* Run to completion.  The result's bufs are initialised here; release them
