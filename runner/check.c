@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "exec.h"
 #include "util/err.h"
 #include "util/path.h"
 #include "util/xalloc.h"
@@ -91,7 +92,14 @@ int check_exec(struct check_ctx *ctx, struct proc_opts *po,
 		po->cancel = ctx->opts->cancel;
 		po->cancel_arg = ctx->opts->cancel_arg;
 	}
-	return proc_run(po, pr, e);
+	/* A grading run sees its build folder (read-write), the compiled
+	 * programs in the cache and the lesson's own files; nothing else of
+	 * the course (not solutions/). */
+	const char *binds[] = {ctx->build->cache_dir,
+			       ctx->ex->section ? ctx->ex->section->dir : NULL,
+			       NULL};
+	return exec_run(ctx->opts ? ctx->opts->sandbox : NULL, ctx->workdir,
+			binds, po, pr, e);
 }
 
 /* The exercise's score from its checks. */
