@@ -542,6 +542,38 @@ static int cg2_enable(const char *base, const char *ctrls)
 	return rc;
 }
 
+static void cg_remove(const char *dir, int v2);
+
+/* Box groups left by a process that died without cleaning up (killed,
+ * crashed): "box-<pid>-<slot>" or "probe-<pid>" whose pid is gone. */
+static void remove_stale(const char *base, int v2)
+{
+	DIR *d = opendir(base);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		const char *p = de->d_name;
+		long pid;
+		char *dir;
+
+		if (!strncmp(p, "box-", 4))
+			p += 4;
+		else if (!strncmp(p, "probe-", 6))
+			p += 6;
+		else
+			continue;
+		pid = strtol(p, NULL, 10);
+		if (pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		dir = xasprintf("%s/%s", base, de->d_name);
+		cg_remove(dir, v2);
+		free(dir);
+	}
+	closedir(d);
+}
+
 static void probe_cgroups(struct sandbox *sb)
 {
 	static const struct {
@@ -591,6 +623,7 @@ static void probe_cgroups(struct sandbox *sb)
 			continue;
 		}
 		sb->cg[want[i].which].base = base;
+		remove_stale(base, v2);
 		sb->cg[want[i].which].v2 = v2;
 	}
 
@@ -611,6 +644,7 @@ static void probe_cgroups(struct sandbox *sb)
 				    "no cgroup.kill (kernel before 5.14?)");
 		else {
 			sb->cg[CG_KILL].base = xstrdup(v2base);
+			remove_stale(v2base, 1);
 			sb->cg[CG_KILL].v2 = 1;
 		}
 		rmdir(probe);
@@ -2462,6 +2496,13 @@ static void run_classify(struct run *rn)
 	} else if (rn->killed_for == SB_TO && r->cancelled) {
 		r->status = SB_TO;
 		snprintf(msg, n, "cancelled");
+	} else if (r->oom_killed) {
+		/* Before TO: a program that hangs after losing a process to
+		 * the OOM killer ran out of memory first. */
+		r->status = SB_ML;
+		r->timeout = SB_TIMEOUT_NONE;
+		human_bytes(l->mem_bytes, what, sizeof(what));
+		snprintf(msg, n, "memory limit exceeded (%s)", what);
 	} else if (rn->killed_for == SB_TO) {
 		r->status = SB_TO;
 		if (r->timeout == SB_TIMEOUT_CPU)
@@ -2482,10 +2523,6 @@ static void run_classify(struct run *rn)
 			 "output limit exceeded: more than %s on stdout and "
 			 "stderr",
 			 what);
-	} else if (r->oom_killed) {
-		r->status = SB_ML;
-		human_bytes(l->mem_bytes, what, sizeof(what));
-		snprintf(msg, n, "memory limit exceeded (%s)", what);
 	} else if (!rn->got_km) {
 		r->status = SB_XX;
 		snprintf(msg, n,
@@ -2654,6 +2691,25 @@ static void update_layers(struct sandbox *sb)
 			      sizeof(sb->layers_str));
 }
 
+/*
+ * Some combinations would let a program reach the whole machine, whatever
+ * else is in place: running as our own uid (root, or the grader's user)
+ * in our pid namespace, kill(-1) reaches every process we own.  (Found the
+ * hard way: with pidns and uid both disabled, one hostile case killed
+ * every root process of the test machine.)  Refuse to run at all then.
+ */
+static int host_exposed(const struct sandbox *sb, struct err *e)
+{
+	if (sb->layers & SANDBOX_PIDNS)
+		return 0;
+	if (sb->layers & SANDBOX_UID)
+		return 0;
+	err_set(e, "refusing to sandbox without a pid namespace and without "
+		   "a box uid: the program could signal every process of "
+		   "yours (missing: pidns, uid)");
+	return 1;
+}
+
 /* Run the whole box once without executing anything; a failing optional
  * layer is dropped (and recorded), anything else is fatal. */
 static int self_test(struct sandbox *sb, struct err *e)
@@ -2746,14 +2802,21 @@ struct sandbox *sandbox_new(const struct sandbox_config *cfg, struct err *e)
 	probe_cgroups(sb);
 	if (build_seccomp(sb, why, sizeof(why)) < 0)
 		missing_add(sb, SANDBOX_SECCOMP, "%s", why);
+	if (cfg->disable & SANDBOX_MNTNS) {
+		err_set(e, "the mount namespace cannot be disabled: the box is "
+			   "built in it");
+		goto fail;
+	}
 	for (size_t i = 0; i < NLAYERS; i++) {
 		unsigned bit = 1u << i;
 		if ((cfg->disable & bit) && (sb->available & bit))
 			missing_add(sb, bit, "disabled");
 	}
 	update_layers(sb);
+	if (host_exposed(sb, e))
+		goto fail;
 	plan_system(&sb->sys);
-	if (self_test(sb, e) < 0)
+	if (self_test(sb, e) < 0 || host_exposed(sb, e))
 		goto fail;
 	if (cfg->require && sandbox_level_ok(sb, cfg->require, e) < 0)
 		goto fail;

@@ -302,6 +302,14 @@ static void test_disabled_layer_is_missing_and_refused(void **state)
 	assert_int_equal(sandbox_level_ok(weak, "pidns,mntns", &e), 0);
 	sandbox_free(weak);
 
+	/* Never a box whose program could signal every process of ours. */
+	cfg.disable = SANDBOX_PIDNS | SANDBOX_UID;
+	assert_null(sandbox_new(&cfg, &e));
+	assert_non_null(strstr(e.msg, "refusing"));
+	cfg.disable = SANDBOX_MNTNS;
+	assert_null(sandbox_new(&cfg, &e));
+	cfg.disable = SANDBOX_SECCOMP | SANDBOX_CGROUP_MEM;
+
 	/* Asked for at creation: refused outright. */
 	cfg.require = "strict";
 	assert_null(sandbox_new(&cfg, &e));
