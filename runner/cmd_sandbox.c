@@ -129,6 +129,7 @@ struct opts {
 	const char *read_file;
 	const char *channel_file;
 	int channel_fd;
+	int uid_base;
 	unsigned disable;
 	int layers_only;
 	struct sandbox_bind *binds;
@@ -189,6 +190,7 @@ enum {
 	OPT_LAYERS,
 	OPT_CHANNEL,
 	OPT_CHANNEL_FILE,
+	OPT_UID_BASE,
 };
 
 static int parse_one(struct opts *o, int c, const char *arg)
@@ -247,6 +249,10 @@ static int parse_one(struct opts *o, int c, const char *arg)
 	case OPT_CHANNEL_FILE:
 		o->channel_file = arg;
 		return 0;
+	case OPT_UID_BASE:
+		if (parse_int(arg, &o->uid_base) < 0 || o->uid_base < 1000)
+			return -1;
+		return 0;
 	default:
 		return -1;
 	}
@@ -274,6 +280,7 @@ static int parse_args(struct opts *o, int argc, char **argv)
 	    {"layers", no_argument, NULL, OPT_LAYERS},
 	    {"channel", required_argument, NULL, OPT_CHANNEL},
 	    {"channel-file", required_argument, NULL, OPT_CHANNEL_FILE},
+	    {"uid-base", required_argument, NULL, OPT_UID_BASE},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -496,6 +503,7 @@ int cmd_sandbox(int argc, char **argv)
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.require = o.require;
 	cfg.disable = o.disable;
+	cfg.uid_base = (unsigned)o.uid_base;
 	err_clear(&e);
 	sb = sandbox_new(&cfg, &e);
 	if (!sb) {

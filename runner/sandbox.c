@@ -77,6 +77,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
@@ -253,6 +254,7 @@ struct sandbox {
 	struct plan sys; /* the system part of every box */
 	pthread_mutex_t lock;
 	unsigned char *busy; /* slots in use */
+	int *lockfd;	     /* per slot: its uid's lock file, or -1 */
 	struct idmap *maps;
 	size_t nmaps, capmaps;
 };
@@ -1682,18 +1684,56 @@ static _Noreturn void keeper(struct job *j)
 /* ------------------------------------------------------------------ */
 /* Slots and idmaps (shared between threads) */
 
+/*
+ * A box uid must not be in use by another box, of this process or of
+ * another workbook on the machine: limits such as RLIMIT_NPROC count per
+ * uid, and files in shared places would mix.  Within the process a busy
+ * flag says so; across processes a lock file per uid under LOCK_DIR,
+ * held (flock) while the run lasts and released by the kernel if we die.
+ */
+#define LOCK_DIR "/run/workbook"
+
+static int uid_lock(const struct sandbox *sb, unsigned slot)
+{
+	char path[64];
+	int fd;
+
+	if (!sb->root || !(sb->layers & SANDBOX_UID))
+		return -2; /* nothing to share: no lock needed */
+	snprintf(path, sizeof(path), LOCK_DIR "/uid-%u.lock",
+		 sb->uid_base + slot);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 && errno == ENOENT && mkdir(LOCK_DIR, 0700) == 0)
+		fd =
+		    open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -2; /* cannot share: go on without (rare) */
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		close(fd);
+		return -1; /* another process has this uid */
+	}
+	return fd;
+}
+
 static int slot_take(struct sandbox *sb, unsigned *slot)
 {
 	int rc = -1;
 
 	pthread_mutex_lock(&sb->lock);
-	for (unsigned i = 0; i < sb->uid_count; i++)
-		if (!sb->busy[i]) {
-			sb->busy[i] = 1;
-			*slot = i;
-			rc = 0;
-			break;
-		}
+	for (unsigned i = 0; i < sb->uid_count; i++) {
+		int fd;
+
+		if (sb->busy[i])
+			continue;
+		fd = uid_lock(sb, i);
+		if (fd == -1)
+			continue;
+		sb->busy[i] = 1;
+		sb->lockfd[i] = fd;
+		*slot = i;
+		rc = 0;
+		break;
+	}
 	pthread_mutex_unlock(&sb->lock);
 	return rc;
 }
@@ -1702,6 +1742,9 @@ static void slot_give(struct sandbox *sb, unsigned slot)
 {
 	pthread_mutex_lock(&sb->lock);
 	sb->busy[slot] = 0;
+	if (sb->lockfd[slot] >= 0)
+		close(sb->lockfd[slot]);
+	sb->lockfd[slot] = -1;
 	pthread_mutex_unlock(&sb->lock);
 }
 
@@ -2779,6 +2822,9 @@ struct sandbox *sandbox_new(const struct sandbox_config *cfg, struct err *e)
 	sb->uid_base = cfg->uid_base ? cfg->uid_base : 60000;
 	sb->uid_count = cfg->uid_count ? cfg->uid_count : 256;
 	sb->busy = xcalloc(sb->uid_count, 1);
+	sb->lockfd = xcalloc(sb->uid_count, sizeof(int));
+	for (unsigned i = 0; i < sb->uid_count; i++)
+		sb->lockfd[i] = -1;
 	sb->ncpu = sched_getaffinity(0, sizeof(cpus), &cpus) == 0
 		       ? CPU_COUNT(&cpus)
 		       : sysconf(_SC_NPROCESSORS_ONLN);
@@ -2847,6 +2893,7 @@ void sandbox_free(struct sandbox *sb)
 	plan_release(&sb->sys);
 	free(sb->bpf.filter);
 	free(sb->busy);
+	free(sb->lockfd);
 	pthread_mutex_destroy(&sb->lock);
 	free(sb);
 }
