@@ -15,6 +15,7 @@
 #define MD_MAX_DEPTH 8
 #define STYLE_DEPTH  64
 #define TAB_WIDTH    4
+#define MD_PAD	     64 /* zero bytes after the input given to md4c */
 
 enum block_kind {
 	B_PARA,
@@ -108,8 +109,9 @@ struct pstate {
 	int nlinks;
 	unsigned next_id;
 	unsigned list_root, root_serial;
-	int in_head;  /* inside a table head */
-	int code_col; /* column in the current code line (tabs) */
+	const char *begin, *end; /* the input md4c was given */
+	int in_head;		 /* inside a table head */
+	int code_col;		 /* column in the current code line (tabs) */
 };
 
 /* ---- model building ---------------------------------------------------- */
@@ -660,6 +662,16 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *arg)
 
 	if (type == MD_TEXT_HTML && !(p->cur && p->cur->kind == B_CODE))
 		return 0; /* inline tags are not shown */
+	/* md4c 0.4.8 can hand out text running past the end of the input
+	 * after a UTF-8 sequence cut by the end (seen by fuzzing; compare
+	 * md4c pull request #167): keep to the input.  (Breaks and a few
+	 * others point to md4c's own strings, not into the input.) */
+	if (s >= p->begin && s < p->end + MD_PAD) {
+		if (s >= p->end)
+			return 0;
+		if (n > (MD_SIZE)(p->end - s))
+			n = (MD_SIZE)(p->end - s);
+	}
 	need_block(p);
 	switch (type) {
 	case MD_TEXT_NULLCHAR:
@@ -687,7 +699,8 @@ struct md_doc *md_doc_parse(const char *text, size_t len)
 	struct md_doc *d = xcalloc(1, sizeof(*d));
 	struct pstate p = {0};
 	MD_PARSER parser = {0};
-	int i;
+	char *copy;
+	int i, rc;
 
 	parser.flags = MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH |
 		       MD_FLAG_TASKLISTS | MD_FLAG_PERMISSIVEURLAUTOLINKS |
@@ -700,7 +713,16 @@ struct md_doc *md_doc_parse(const char *text, size_t len)
 	p.d = d;
 	if (len > MD_MAX_INPUT)
 		len = MD_MAX_INPUT;
-	if (md_parse(text, (MD_SIZE)len, &parser, &p) != 0) {
+	/* A copy with zeros after it, so md4c's reads past the end (see
+	 * on_text) stay inside our buffer and are the same every time. */
+	copy = xmalloc(len + MD_PAD);
+	memcpy(copy, text, len);
+	memset(copy + len, 0, MD_PAD);
+	p.begin = copy;
+	p.end = copy + len;
+	rc = md_parse(copy, (MD_SIZE)len, &parser, &p);
+	free(copy);
+	if (rc != 0) {
 		for (i = 0; i < depth_of(p.nlinks); i++)
 			free(p.links[i].href);
 		md_doc_free(d);

@@ -114,6 +114,14 @@ static void test_paragraph_wraps_at_width(void **state)
 	assert_string_equal(rejoined, src);
 }
 
+static void test_soft_break_is_a_space(void **state)
+{
+	(void)state;
+	assert_string_equal(render("one\ntwo\nthree\n", 80, 0),
+			    "one two three\n");
+	assert_string_equal(render("*one*\ntwo\n", 80, 0), "one two\n");
+}
+
 static void test_rewrap_keeps_reading_position(void **state)
 {
 	char text[4096] = "";
@@ -458,6 +466,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_paragraph_wraps_at_width),
+	    cmocka_unit_test(test_soft_break_is_a_space),
 	    cmocka_unit_test(test_rewrap_keeps_reading_position),
 	    cmocka_unit_test(test_lists_bullets_and_indent),
 	    cmocka_unit_test(test_list_continuation_lines_indent),

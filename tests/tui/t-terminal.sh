@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Where the full-screen UI must not start: TERM=dumb, a terminal that
+# cannot address the cursor, stdout not a terminal, --plain.  Each runs
+# the line-mode flow instead and never switches to the alternate screen.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/tmux.sh"
+need_tmux
+
+ws=$(tui_workspace)
+
+line_mode() { # NAME ENV... [-- ARGS]
+  local name=$1; shift
+  tui_start "$ws" 80 24 "$@"
+  if wait_for 'TUI test course' && wait_for '\[exit [0-9]+\]|demo' ; then
+    if [ "$(pane alternate_on)" = 0 ] && ! screen | grep -q 'q:back'; then
+      ok "$name: line mode"
+    else
+      not_ok "$name: line mode"; diag "$(screen)"
+    fi
+  else
+    not_ok "$name: line mode (no course shown)"; diag "$last"
+  fi
+  # Line mode may wait for input: end it.
+  if ! wait_for '\[exit [0-9]+\]' 2; then
+    keys C-d
+    wait_for '\[exit [0-9]+\]' 10 || keys C-c
+  fi
+  tui_stop
+}
+
+line_mode "TERM=dumb" TERM=dumb
+line_mode "--plain" -- --plain
+# A terminal type with no cursor addressing (terminfo "dumb"-like).
+line_mode "TERM=unknown-terminal" TERM=no-such-terminal-type
+
+# stdout not a terminal: nothing but text on it.
+out=$(cd "$ws" && TERM=xterm "$WB" </dev/null 2>&1 | head -40)
+if printf '%s' "$out" | grep -q 'TUI test course' &&
+   ! printf '%s' "$out" | grep -q $'\e'; then
+  ok "stdout not a terminal: plain text, no escape sequences"
+else
+  not_ok "stdout not a terminal: plain text, no escape sequences"; diag "$out"
+fi
+done_testing
