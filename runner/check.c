@@ -20,6 +20,8 @@ static const struct check_kind *const kinds[] = {
 	&check_io,
 	&check_sanitize,
 	&check_wasm,
+	&check_luamod,
+	&check_pyext,
 };
 
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))

@@ -6,9 +6,8 @@
  * PNG) is simple enough to write in plain JavaScript, and the app's first
  * version did exactly that.  This version is C compiled to WebAssembly, and
  * it has to earn its place: the check times it against the plain
- * JavaScript version on the same data, in node, and wants it at least
- * twice as fast.  The time to copy the data into the module's memory
- * counts too.
+ * JavaScript version on the same bytes, in node, and wants it at least
+ * four times as fast.
  *
  *     unsigned adler32(const unsigned char *data, size_t len);
  *

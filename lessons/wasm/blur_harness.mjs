@@ -1,13 +1,14 @@
 // Harness for wasm/blur, run by the wasm check:
 //     node blur_harness.mjs MODULE.wasm [--quick]
 // Loads the learner's module, blurs test images with it and with the
-// reference below, and reports on the channel (docs/checks/wasm.md):
+// reference below, and reports on stdout (docs/checks/wasm.md):
 // "step ...", then "fail ..." at the first wrong image, or a "note" with
 // the speed on one camera-sized frame and "ok".
 import { readFileSync, writeSync } from 'node:fs';
 
-const channel = Number(process.env.WB_CHANNEL_FD) || 1;
-const say = (line) => writeSync(channel, line + '\n');
+// Report lines go to stdout, marked with the nonce the check hands us.
+const mark = `WB1 ${process.env.WB_NONCE || '-'} `;
+const say = (line) => writeSync(1, mark + line + '\n');
 
 const [file, ...flags] = process.argv.slice(2);
 const quick = flags.includes('--quick');

@@ -9,7 +9,7 @@
  *     node HARNESS MODULE.wasm ARGS...
  *
  * The harness compares the module's results with its own reference and
- * reports on a channel, file descriptor $WB_CHANNEL_FD (3), one line each
+ * reports on stdout, one line each, every line starting with "WB1 $WB_NONCE "
  * (docs/checks/wasm.md): "step TEXT", "fail TEXT", "note TEXT",
  * "time base|native SECONDS [RUNS]", "ok [TEXT]".  The check then holds the
  * module to its byte budget and, with min_speedup, the measured ratio
@@ -22,13 +22,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "build.h"
 #include "util/err.h"
 #include "util/xalloc.h"
 
-#define CHANNEL_FD	   3
+#define PREFIX_MAX	   64
 #define HARNESS_TIMEOUT_MS 120000
 #define REMEASURES	   2 /* extra harness runs before a missed ratio fails */
 
@@ -86,17 +88,56 @@ static void take_time(struct report *r, const char *s)
 	}
 }
 
-/* Read one run's channel; times accumulate, the rest is this run's. */
-static void parse_channel(struct report *r, const char *text, size_t len)
+/* A random nonce for one run's report lines. */
+static void make_nonce(char *out, size_t n)
+{
+	unsigned char raw[8];
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	ssize_t got = fd >= 0 ? read(fd, raw, sizeof(raw)) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (got != (ssize_t)sizeof(raw)) {
+		unsigned long long v =
+		    (unsigned long long)getpid() * 2654435761ULL ^
+		    (unsigned long long)(size_t)out;
+		memcpy(raw, &v, sizeof(raw));
+	}
+	for (size_t i = 0; i < sizeof(raw) && 2 * i + 2 < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", raw[i]);
+}
+
+/* The report line in stdout's line p (n bytes), after the prefix, or
+ * NULL: a line carries the prefix anywhere, since the learner's code may
+ * have left half a line of its own in front of it. */
+static const char *report_line(const char *p, size_t n, const char *prefix,
+			       size_t *len)
+{
+	size_t plen = strlen(prefix);
+	const char *at = memmem(p, n, prefix, plen);
+
+	if (!at)
+		return NULL;
+	*len = n - (size_t)(at - p) - plen;
+	return at + plen;
+}
+
+/* Read one run's report; times accumulate, the rest is this run's. */
+static void parse_report(struct report *r, const char *text, size_t len,
+			 const char *prefix)
 {
 	r->verdict = 0;
 	r->text[0] = r->step[0] = r->notes[0] = '\0';
 	for (const char *p = text; p < text + len;) {
 		const char *nl = memchr(p, '\n', (size_t)(text + len - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(text + len - p);
+		size_t ln;
+		const char *at = report_line(p, n, prefix, &ln);
 		char line[600];
-		copy_line(line, sizeof(line), p, n);
 		p += n + 1;
+		if (!at)
+			continue;
+		copy_line(line, sizeof(line), at, ln);
 		if (!strncmp(line, "step ", 5)) {
 			copy_line(r->step, sizeof(r->step), line + 5,
 				  strlen(line + 5));
@@ -152,12 +193,29 @@ static void error_line(const struct buf *err, char *out, size_t n)
 		copy_line(out, n, pick, pick_len);
 }
 
-static void keep_output(struct check_result *out, const struct proc_result *pr)
+/* The run's output for the learner: stdout without the report lines,
+ * then stderr. */
+static void keep_output(struct check_result *out, const struct proc_result *pr,
+			const char *prefix)
 {
+	const char *text = buf_cstr(&pr->out);
 	struct buf all;
 
 	buf_init(&all, BUF_CAPTURE_MAX);
-	buf_add(&all, buf_cstr(&pr->out), pr->out.len);
+	for (const char *p = text; p < text + pr->out.len;) {
+		const char *nl =
+		    memchr(p, '\n', (size_t)(text + pr->out.len - p));
+		size_t n =
+		    nl ? (size_t)(nl - p) : (size_t)(text + pr->out.len - p);
+		size_t ln;
+		const char *at = report_line(p, n, prefix, &ln);
+		if (!at || at - strlen(prefix) > p) {
+			buf_add(&all, p,
+				at ? (size_t)(at - strlen(prefix) - p) : n);
+			buf_addch(&all, '\n');
+		}
+		p += n + 1;
+	}
 	if (pr->err.len) {
 		buf_addstr(&all, all.len ? "\n[stderr]\n" : "[stderr]\n");
 		buf_add(&all, buf_cstr(&pr->err), pr->err.len);
@@ -180,7 +238,7 @@ static int run_harness(struct check_ctx *ctx, const struct check_spec *spec,
 	size_t nargs, nbase = 0;
 	char **args = NULL;
 	char *const *base = check_child_env();
-	char chan[32], how[256], why[512];
+	char nonce[32], var[64], prefix[PREFIX_MAX], how[256], why[512];
 	struct proc_result pr;
 
 	if (ctx->opts->quick && check_param(spec, "quick_args"))
@@ -197,14 +255,15 @@ static int run_harness(struct check_ctx *ctx, const struct check_spec *spec,
 		nbase++;
 	char **env = xcalloc(nbase + 2, sizeof(*env));
 	memcpy(env, base, nbase * sizeof(*env));
-	snprintf(chan, sizeof(chan), "WB_CHANNEL_FD=%d", CHANNEL_FD);
-	env[nbase] = chan;
+	make_nonce(nonce, sizeof(nonce));
+	snprintf(var, sizeof(var), "WB_NONCE=%s", nonce);
+	snprintf(prefix, sizeof(prefix), "WB1 %s ", nonce);
+	env[nbase] = var;
 	struct proc_opts po = {
 	    .argv = argv,
 	    .env = env,
 	    .timeout_ms =
 		spec->timeout_ms ? spec->timeout_ms : HARNESS_TIMEOUT_MS,
-	    .channel_fd = CHANNEL_FD,
 	};
 	int rc = check_exec(ctx, &po, &pr, e);
 	free(argv);
@@ -217,8 +276,8 @@ static int run_harness(struct check_ctx *ctx, const struct check_spec *spec,
 		proc_result_release(&pr);
 		return -1;
 	}
-	parse_channel(r, buf_cstr(&pr.channel), pr.channel.len);
-	keep_output(out, &pr);
+	parse_report(r, buf_cstr(&pr.out), pr.out.len, prefix);
+	keep_output(out, &pr, prefix);
 	rc = 0;
 	if (r->verdict < 0) {
 		/* The harness found a wrong result: its message says it. */
@@ -353,8 +412,10 @@ static void judge(const struct check_spec *spec, const struct report *r,
 		out->status = ratio >= min ? VS_PASS : VS_FAIL;
 		check_set_message(out,
 				  "%.2fx as fast as %s (best of %ld "
-				  "interleaved runs), needs >= %gx; %s%s%s",
-				  ratio, what, r->runs, min, sizes,
+				  "interleaved runs: %.3g ms against %.3g ms), "
+				  "needs >= %gx; %s%s%s",
+				  ratio, what, r->runs, r->native * 1000,
+				  r->base * 1000, min, sizes,
 				  r->notes[0] ? "; " : "", r->notes);
 		return;
 	}
