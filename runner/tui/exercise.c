@@ -392,6 +392,12 @@ static void add_pending(struct tui *t, struct exscr *x, struct view *v)
 {
 	size_t i;
 
+	if (x->state != EX_NOT_TRIED) {
+		view_line(v, 0);
+		view_adds(v, ST_DIM,
+			  "  (not checked since you opened it; "
+			  "Enter checks now)");
+	}
 	for (i = 0; i < x->ex->nchecks; i++) {
 		const struct check_spec *c = &x->ex->checks[i];
 
@@ -648,6 +654,7 @@ static void reset_done(struct tui *t, struct screen *s, const char *text,
 
 static void skip(struct tui *t, struct exscr *x)
 {
+	const char *name;
 	struct err e;
 
 	if (progress_update(&t->a->progress, mark_skipped, (void *)x->ex->name,
@@ -655,9 +662,10 @@ static void skip(struct tui *t, struct exscr *x)
 		ui_message(t, ST_ERROR, "%s", e.msg);
 		return;
 	}
+	/* The next step replaces this screen: x is gone after the call. */
+	name = x->ex->name;
 	if (ui_next_step(t, 1) == 0)
-		ui_message(t, ST_DIM, "skipped %s; come back any time",
-			   x->ex->name);
+		ui_message(t, ST_DIM, "skipped %s; come back any time", name);
 }
 
 static void edit(struct tui *t, struct exscr *x)

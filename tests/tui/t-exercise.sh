@@ -73,8 +73,43 @@ keys x y
 expect_screen 'is back to the starter' "y resets"
 if grep -q goodbye "$ws/exercises/demo/hello.c"; then ok "the starter is back"; else not_ok "the starter is back"; fi
 
+# Skip: on to the next step, remembered in progress.
+keys s
+expect_screen 'spin: A program that never ends' "s skips to the next step"
+expect_screen 'skipped demo/hello' "and says so"
+if wait_file_match "$ws/.workbook/progress" '^exercise demo/hello .*skipped=1'; then
+  ok "the skip is saved"
+else
+  not_ok "the skip is saved"; diag "$(progress_of "$ws")"
+fi
 keys q
 expect_screen 'TUI test course' "q goes back to the map"
+keys Q
+expect_screen '\[exit 0\]' "quits"
+tui_stop
+
+# e: the editor gets the terminal and the file; the file is checked when
+# it returns.  The "editor" here copies the solution over the file.
+tui_start "$ws" 80 30 -u VISUAL "EDITOR=cp $ws/solutions/demo/hello.c"
+wait_for 'TUI test course' || { not_ok "map"; diag "$last"; }
+keys Enter
+expect_screen 'demo › hello: Print hello' "the exercise again"
+keys e
+expect_screen '✓ says hello' "e runs the editor and checks the file on return"
+expect_screen 'State +✓ passed' "the exercise passes"
+keys q
+expect_screen '✓ hello +Print hello' "the map shows it done"
+keys q
+expect_screen '\[exit 0\]' "quits"
+tui_stop
+
+# An editor that cannot run is reported, not fatal.
+tui_start "$ws" 80 30 -u VISUAL EDITOR=/nonexistent/editor
+wait_for 'TUI test course' || { not_ok "map"; diag "$last"; }
+keys j Enter
+wait_for 'File +exercises/demo' || { not_ok "exercise"; diag "$last"; }
+keys e
+expect_screen "cannot run editor '/nonexistent/editor'" "a missing editor is reported"
 keys Q
 expect_screen '\[exit 0\]' "quits"
 done_testing

@@ -17,6 +17,8 @@ keys 3
 expect_screen 'Not quite: the answer is 2\.' "a wrong answer is told so, with the right one"
 expect_screen 'Four divides by two' "the explanation follows the answer"
 expect_screen '✗ 3\) +five' "the wrong choice is marked"
+expect_screen 'Even numbers are explained in the reading' "the lesson's on_answer feedback is shown"
+expect_screen 'Enter: back to the part that explains it' "and where Enter leads"
 # (progress writes only the keys that are set: no first=1 means wrong.)
 if wait_file_match "$ws/.workbook/progress" '^quiz demo/even .*tries=1' &&
    ! grep -qE '^quiz demo/even .*(first|correct)=1' "$ws/.workbook/progress"; then
@@ -42,7 +44,13 @@ expect_screen 'Answered before' "reopening says it was answered"
 keys Up Enter
 expect_screen 'Not quite: the answer is 2\.' "Up and Enter answer the choice under the cursor"
 keys Enter
-expect_screen 'hello: Print hello' "Enter after an answer goes to the next step"
+expect_screen 'demo › Reading for the tests' "Enter after a wrong answer goes to the page on_answer names"
+keys q Enter
+expect_screen 'Which of these numbers is even\?' "back at the quiz"
+keys 2
+expect_screen 'Right\.' "answered right"
+keys Enter
+expect_screen 'hello: Print hello' "Enter after a right answer goes to the next step"
 keys Q
 expect_screen '\[exit 0\]' "quits"
 done_testing

@@ -33,6 +33,26 @@ line_mode "--plain" -- --plain
 # A terminal type with no cursor addressing (terminfo "dumb"-like).
 line_mode "TERM=unknown-terminal" TERM=no-such-terminal-type
 
+# A non-UTF-8 locale: the full-screen UI with ASCII marks and glyphs.
+mkdir -p "$ws/.workbook"
+printf 'workbook-progress 1\nexercise demo/hello status=failed attempts=1\n' >"$ws/.workbook/progress"
+tui_start "$ws" 80 24 LC_ALL=C
+expect_screen '^    x hello +Print hello' "LC_ALL=C: ASCII marks on the map"
+expect_screen '^    = Read +Reading for the tests' "LC_ALL=C: ASCII page glyph"
+keys g Enter
+expect_screen '^ =====+$' "LC_ALL=C: ASCII heading rule"
+expect_screen '^ \* one item' "LC_ALL=C: ASCII bullets"
+expect_screen '^ Language \| Start-up' "LC_ALL=C: ASCII table bars"
+if screen | LC_ALL=C grep -q $'[\x80-\xff]'; then
+  not_ok "LC_ALL=C: nothing but ASCII on screen"; diag "$(screen)"
+else
+  ok "LC_ALL=C: nothing but ASCII on screen"
+fi
+keys q q
+expect_screen '\[exit 0\]' "LC_ALL=C: quits"
+tui_stop
+rm -f "$ws/.workbook/progress"
+
 # stdout not a terminal: nothing but text on it.
 out=$(cd "$ws" && TERM=xterm "$WB" </dev/null 2>&1 | head -40)
 if printf '%s' "$out" | grep -q 'TUI test course' &&

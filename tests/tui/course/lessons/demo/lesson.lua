@@ -12,6 +12,11 @@ lesson {
     choices = { "three", "four", "five" },
     answer = 2,
     explain = "Four divides by two with nothing left over.",
+    on_answer = function(a)
+      if not a.correct then
+        return feedback { "Even numbers are explained in the reading.", go = "reading.md" }
+      end
+    end,
   },
 
   exercise {
