@@ -255,6 +255,7 @@ struct sandbox {
 	pthread_mutex_t lock;
 	unsigned char *busy; /* slots in use */
 	int *lockfd;	     /* per slot: its uid's lock file, or -1 */
+	int *netns;	     /* per slot: its network namespace, or -1 */
 	struct idmap *maps;
 	size_t nmaps, capmaps;
 };
@@ -383,7 +384,15 @@ struct sb_clone_args {
 	uint64_t cgroup;
 };
 
-static pid_t raw_clone(uint64_t flags, int exit_signal, int *pidfd)
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+/* clone3 without a stack (fork semantics), optionally straight into the
+ * v2 cgroup `cgfd` (no migration: a migration takes the cgroup
+ * threadgroup lock for writing, which waits for an RCU grace period). */
+static pid_t raw_clone_into(uint64_t flags, int exit_signal, int *pidfd,
+			    int cgfd)
 {
 	struct sb_clone_args a;
 
@@ -394,7 +403,16 @@ static pid_t raw_clone(uint64_t flags, int exit_signal, int *pidfd)
 		a.flags |= CLONE_PIDFD;
 		a.pidfd = (uint64_t)(uintptr_t)pidfd;
 	}
+	if (cgfd >= 0) {
+		a.flags |= CLONE_INTO_CGROUP;
+		a.cgroup = (uint64_t)cgfd;
+	}
 	return (pid_t)syscall(SYS_clone3, &a, sizeof(a));
+}
+
+static pid_t raw_clone(uint64_t flags, int exit_signal, int *pidfd)
+{
+	return raw_clone_into(flags, exit_signal, pidfd, -1);
 }
 
 /* ------------------------------------------------------------------ */
@@ -660,6 +678,7 @@ static void probe_cgroups(struct sandbox *sb)
 struct boxcg {
 	char *dir[CG_N];    /* per role; roles may share a folder (v2) */
 	int procs_fd[CG_N]; /* cgroup.procs for the keeper to write "0" */
+	int into_fd;	    /* the v2 group, for CLONE_INTO_CGROUP */
 	int cpu_fd;	    /* cpuacct.usage or cpu.stat */
 	int made[CG_N];
 };
@@ -670,6 +689,7 @@ static void boxcg_init(struct boxcg *c)
 	for (int i = 0; i < CG_N; i++)
 		c->procs_fd[i] = -1;
 	c->cpu_fd = -1;
+	c->into_fd = -1;
 }
 
 static int same_dir_before(const struct boxcg *c, int i)
@@ -729,6 +749,8 @@ static void boxcg_release(struct sandbox *sb, struct boxcg *c)
 {
 	if (c->cpu_fd >= 0)
 		close(c->cpu_fd);
+	if (c->into_fd >= 0)
+		close(c->into_fd);
 	for (int i = 0; i < CG_N; i++) {
 		if (c->procs_fd[i] >= 0)
 			close(c->procs_fd[i]);
@@ -770,6 +792,10 @@ static int boxcg_make(struct sandbox *sb, struct boxcg *c, unsigned slot,
 			 strerror(errno));
 		return -1;
 	}
+	for (int i = 0; i < CG_N; i++)
+		if (c->dir[i] && sb->cg[i].v2 && c->into_fd < 0)
+			c->into_fd =
+			    open(c->dir[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (c->dir[CG_MEM]) {
 		const char *d = c->dir[CG_MEM];
 		long long m = l->mem_bytes;
@@ -1171,6 +1197,7 @@ enum { KM_NONE, KM_SETUP, KM_EXEC, KM_EXITED };
 
 enum {
 	ST_CGROUP,
+	ST_NETNS,
 	ST_OOMADJ,
 	ST_FDS,
 	ST_USERNS_WAIT,
@@ -1197,6 +1224,7 @@ enum {
 
 static const char *const step_names[ST_N] = {
     [ST_CGROUP] = "moving into the box cgroup",
+    [ST_NETNS] = "entering the network namespace",
     [ST_OOMADJ] = "protecting the keeper from the OOM killer",
     [ST_FDS] = "arranging file descriptors",
     [ST_USERNS_WAIT] = "waiting for the user namespace maps",
@@ -1238,7 +1266,8 @@ struct job {
 	/* fds */
 	int status_w;
 	int in_r, out_w, err_w, ch_w;
-	int go_r; /* userns: the parent's go-ahead; -1 otherwise */
+	int go_r;  /* userns: the parent's go-ahead; -1 otherwise */
+	int netns; /* the slot's network namespace to enter, or -1 */
 	int procs_fd[CG_N];
 };
 
@@ -1589,6 +1618,12 @@ static _Noreturn void keeper(struct job *j)
 	for (int i = 0; i < CG_N; i++)
 		if (j->procs_fd[i] >= 0 && write(j->procs_fd[i], "0", 1) != 1)
 			kfail(j, ST_CGROUP, i);
+	if (j->netns >= 0) {
+		if (setns(j->netns, CLONE_NEWNET) < 0)
+			kfail(j, ST_NETNS, -1);
+		close(j->netns);
+		j->netns = -1;
+	}
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		kfail(j, ST_FDS, -1);
 	/* Best effort (needs CAP_SYS_RESOURCE, which a container may not
@@ -1793,6 +1828,62 @@ static int make_userns(uid_t owner, gid_t group, uid_t uid, gid_t gid)
 		waitid(P_PIDFD, (id_t)pidfd, &si, WEXITED | __WALL);
 		close(pidfd);
 	}
+	return fd;
+}
+
+/*
+ * One network namespace per slot, made on first use and kept: creating
+ * and tearing down a network namespace is the most expensive part of a box
+ * (loopback device, sysctl tables, an asynchronous clean-up).  Reuse leaks
+ * nothing between runs: a box cannot configure it (no capability over a
+ * namespace owned by the initial user namespace), every socket closes
+ * when the box's processes die, and the box has no sockets but AF_UNIX.
+ * (The IPC namespace is not reused: SysV objects outlive processes.)
+ */
+static int make_netns(void)
+{
+	int p[2], pidfd = -1, fd = -1;
+	char path[64];
+	sigset_t all, old;
+	pid_t pid;
+	siginfo_t si;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pid = raw_clone(CLONE_NEWNET, 0, &pidfd);
+	if (pid == 0) {
+		char c;
+		ssize_t unused;
+		close(p[1]);
+		unused = read(p[0], &c, 1);
+		(void)unused;
+		_exit(0);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	close(p[0]);
+	if (pid > 0) {
+		snprintf(path, sizeof(path), "/proc/%ld/ns/net", (long)pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	close(p[1]);
+	if (pid > 0) {
+		waitid(P_PIDFD, (id_t)pidfd, &si, WEXITED | __WALL);
+		close(pidfd);
+	}
+	return fd;
+}
+
+static int netns_get(struct sandbox *sb, unsigned slot)
+{
+	int fd;
+
+	pthread_mutex_lock(&sb->lock);
+	if (sb->netns[slot] < 0)
+		sb->netns[slot] = make_netns();
+	fd = sb->netns[slot] < 0 ? -1 : dup(sb->netns[slot]);
+	pthread_mutex_unlock(&sb->lock);
 	return fd;
 }
 
@@ -2144,6 +2235,7 @@ static void run_init(struct run *rn, struct sandbox *sb,
 	rn->job.userns_idmap = -1;
 	rn->job.status_w = rn->job.in_r = rn->job.out_w = rn->job.err_w = -1;
 	rn->job.ch_w = rn->job.go_r = -1;
+	rn->job.netns = -1;
 	for (int i = 0; i < CG_N; i++)
 		rn->job.procs_fd[i] = -1;
 
@@ -2166,6 +2258,7 @@ static void close_child_ends(struct run *rn)
 	close_fd(&j->err_w);
 	close_fd(&j->ch_w);
 	close_fd(&j->go_r);
+	close_fd(&j->netns);
 	for (int i = 0; i < CG_N; i++)
 		j->procs_fd[i] = -1; /* owned by rn->cg */
 }
@@ -2244,7 +2337,15 @@ static int run_prepare(struct run *rn, int selftest, struct err *e)
 	if (!rn->xx[0] && boxcg_make(sb, &rn->cg, rn->slot, &rn->lim, rn->xx,
 				     sizeof(rn->xx)) == 0)
 		for (int i = 0; i < CG_N; i++)
-			j->procs_fd[i] = rn->cg.procs_fd[i];
+			if (rn->cg.into_fd < 0 || !sb->cg[i].v2)
+				j->procs_fd[i] = rn->cg.procs_fd[i];
+	if (!rn->xx[0] && sb->root && (sb->layers & SANDBOX_NETNS)) {
+		j->netns = netns_get(sb, rn->slot);
+		if (j->netns < 0)
+			snprintf(rn->xx, sizeof(rn->xx),
+				 "cannot make a network namespace: %s",
+				 strerror(errno));
+	}
 	return run_pipes(rn, e);
 }
 
@@ -2272,7 +2373,7 @@ static int run_spawn(struct run *rn, struct err *e)
 		flags |= CLONE_NEWUSER;
 	if (l & SANDBOX_PIDNS)
 		flags |= CLONE_NEWPID;
-	if (l & SANDBOX_NETNS)
+	if ((l & SANDBOX_NETNS) && rn->job.netns < 0)
 		flags |= CLONE_NEWNET;
 	if (l & SANDBOX_IPCNS)
 		flags |= CLONE_NEWIPC;
@@ -2281,7 +2382,13 @@ static int run_spawn(struct run *rn, struct err *e)
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	rn->t0 = now_seconds();
-	pid = raw_clone(flags, 0, &rn->pidfd);
+	pid = raw_clone_into(flags, 0, &rn->pidfd, rn->cg.into_fd);
+	if (pid < 0 && rn->cg.into_fd >= 0) {
+		/* No CLONE_INTO_CGROUP here: the keeper migrates. */
+		for (int i = 0; i < CG_N; i++)
+			rn->job.procs_fd[i] = rn->cg.procs_fd[i];
+		pid = raw_clone(flags, 0, &rn->pidfd);
+	}
 	if (pid == 0)
 		keeper(&rn->job);
 	saved = errno;
@@ -2823,8 +2930,9 @@ struct sandbox *sandbox_new(const struct sandbox_config *cfg, struct err *e)
 	sb->uid_count = cfg->uid_count ? cfg->uid_count : 256;
 	sb->busy = xcalloc(sb->uid_count, 1);
 	sb->lockfd = xcalloc(sb->uid_count, sizeof(int));
+	sb->netns = xcalloc(sb->uid_count, sizeof(int));
 	for (unsigned i = 0; i < sb->uid_count; i++)
-		sb->lockfd[i] = -1;
+		sb->lockfd[i] = sb->netns[i] = -1;
 	sb->ncpu = sched_getaffinity(0, sizeof(cpus), &cpus) == 0
 		       ? CPU_COUNT(&cpus)
 		       : sysconf(_SC_NPROCESSORS_ONLN);
@@ -2894,6 +3002,10 @@ void sandbox_free(struct sandbox *sb)
 	free(sb->bpf.filter);
 	free(sb->busy);
 	free(sb->lockfd);
+	for (unsigned i = 0; sb->netns && i < sb->uid_count; i++)
+		if (sb->netns[i] >= 0)
+			close(sb->netns[i]);
+	free(sb->netns);
 	pthread_mutex_destroy(&sb->lock);
 	free(sb);
 }
