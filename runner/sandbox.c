@@ -1191,6 +1191,7 @@ struct kmsg {
 	int wstatus;
 	long maxrss_kb;
 	long long cpu_us;
+	int idmap_err; /* the box could not be idmapped (errno), or 0 */
 };
 
 enum { KM_NONE, KM_SETUP, KM_EXEC, KM_EXITED };
@@ -1266,8 +1267,9 @@ struct job {
 	/* fds */
 	int status_w;
 	int in_r, out_w, err_w, ch_w;
-	int go_r;  /* userns: the parent's go-ahead; -1 otherwise */
-	int netns; /* the slot's network namespace to enter, or -1 */
+	int go_r;      /* userns: the parent's go-ahead; -1 otherwise */
+	int netns;     /* the slot's network namespace to enter, or -1 */
+	int idmap_err; /* set by the keeper */
 	int procs_fd[CG_N];
 };
 
@@ -1278,6 +1280,7 @@ static void kreport(const struct job *j, int kind, int step, int err, int idx)
 
 	memset(&m, 0, sizeof(m));
 	m.kind = kind;
+	m.idmap_err = j->idmap_err;
 	m.step = step;
 	m.err = err;
 	m.idx = idx;
@@ -1538,7 +1541,9 @@ static void build_root(struct job *j)
 		if (s->fd < 0)
 			kfail(j, ST_CLONE_TREE, (int)i);
 		st = idmap_attr(j, s);
-		if (st >= 0)
+		if (st == ST_IDMAP)
+			j->idmap_err = errno; /* go on; said in the result */
+		else if (st >= 0)
 			kfail(j, st, (int)i);
 	}
 	if (mount("box", STAGE, "tmpfs", MS_NOSUID | MS_NODEV,
@@ -1702,6 +1707,7 @@ static _Noreturn void keeper(struct job *j)
 
 			memset(&m, 0, sizeof(m));
 			m.kind = KM_EXITED;
+			m.idmap_err = j->idmap_err;
 			m.wstatus = st;
 			m.maxrss_kb = ru.ru_maxrss;
 			m.cpu_us = (long long)ru.ru_utime.tv_sec * 1000000 +
@@ -2012,6 +2018,7 @@ struct run {
 	char xx[400]; /* our own failure before the keeper ran */
 	char *box, *cwd;
 	char **binds;
+	int *bind_rw;
 	size_t nbinds;
 	double t0;
 };
@@ -2089,21 +2096,22 @@ static int check_binds(struct run *rn, struct err *e)
 	const struct sandbox_run_opts *o = rn->o;
 
 	rn->binds = xcalloc(o->nbinds + 1, sizeof(char *));
+	rn->bind_rw = xcalloc(o->nbinds + 1, sizeof(int));
 	for (size_t i = 0; i < o->nbinds; i++) {
 		char *real = realpath(o->binds[i].path, NULL);
 
 		if (!real)
 			return err_errno(e, "cannot bind '%s'",
 					 o->binds[i].path);
+		if (is_under(real, rn->box)) {
+			free(real); /* inside the box: visible already */
+			continue;
+		}
+		rn->bind_rw[rn->nbinds] = o->binds[i].writable;
 		rn->binds[rn->nbinds++] = real;
 		if (!strcmp(real, "/") || is_under(real, "/proc") ||
 		    is_under(real, "/sys"))
 			return err_set(e, "cannot bind '%s' into the box",
-				       o->binds[i].path);
-		if (is_under(real, rn->box))
-			return err_set(e,
-				       "'%s' is inside the box; it needs no "
-				       "bind",
 				       o->binds[i].path);
 	}
 	if (o->cwd && o->cwd[0] == '/')
@@ -2155,9 +2163,8 @@ static void plan_run(struct run *rn)
 
 	v[n++] = (struct bindent){rn->box, B_IDMAP};
 	for (size_t i = 0; i < rn->nbinds; i++)
-		v[n++] = (struct bindent){
-		    rn->binds[i],
-		    B_REC | (rn->o->binds[i].writable ? 0 : B_RO)};
+		v[n++] = (struct bindent){rn->binds[i],
+					  B_REC | (rn->bind_rw[i] ? 0 : B_RO)};
 	qsort(v, n, sizeof(*v), bindent_cmp);
 	for (size_t i = 0; i < n; i++)
 		plan_bind(p, v[i].path, v[i].flags);
@@ -2280,6 +2287,7 @@ static void run_release(struct run *rn)
 	for (size_t i = 0; i < rn->nbinds; i++)
 		free(rn->binds[i]);
 	free(rn->binds);
+	free(rn->bind_rw);
 	free(rn->box);
 	free(rn->cwd);
 }
@@ -2723,6 +2731,13 @@ static int run_internal(struct sandbox *sb, const struct sandbox_run_opts *o,
 	run_wait(&rn);
 	run_stats(&rn);
 	run_classify(&rn);
+	if (rn.got_km && rn.km.idmap_err) {
+		size_t len = strlen(r->message);
+		snprintf(r->message + len, sizeof(r->message) - len,
+			 " (the box folder could not be idmapped: %s; the "
+			 "program did not own it)",
+			 strerror(rn.km.idmap_err));
+	}
 	if (km)
 		*km = rn.got_km ? rn.km : (struct kmsg){0};
 	rc = 0;
@@ -2882,17 +2897,14 @@ static int self_test(struct sandbox *sb, struct err *e)
 			break;
 		sandbox_result_release(&r);
 		if (r.status == SB_OK) {
+			if (m.idmap_err)
+				missing_add(sb, 0,
+					    "no idmapped mount of the box "
+					    "folder (%s): the program may not "
+					    "write there",
+					    strerror(m.idmap_err));
 			rc = 0;
 			break;
-		}
-		if (r.status == SB_XX && m.kind == KM_SETUP &&
-		    m.step == ST_IDMAP && sb->idmap_ok) {
-			sb->idmap_ok = 0;
-			missing_add(sb, 0,
-				    "no idmapped mount: the program may not "
-				    "write in the box (%s)",
-				    strerror(m.err));
-			continue;
 		}
 		if (r.status == SB_XX && m.kind == KM_SETUP && step_layer(&m) &&
 		    (sb->layers & step_layer(&m))) {

@@ -128,7 +128,8 @@ const char *sandbox_missing(const struct sandbox *sb);
 int sandbox_level_ok(const struct sandbox *sb, const char *required,
 		     struct err *e);
 
-/* An extra folder or file the program may see, at the same path inside. */
+/* An extra folder or file the program may see, at the same path inside.
+ * One inside the box is visible already and is skipped. */
 struct sandbox_bind {
 	const char *path;
 	int writable; /* 0: read-only (the usual case) */
