@@ -45,6 +45,7 @@ static const struct check_field fields[] = {
     {"args", PARAM_LIST, 0, "arguments for the harness after the module"},
     {"quick_args", PARAM_LIST, 0,
      "the arguments in quick runs (dev check, tests)"},
+    {"werror", PARAM_BOOL, 0, "treat warnings as errors"},
     {"cflags", PARAM_LIST, 0, "extra clang flags (default -O2)"},
     {NULL, 0, 0, NULL},
 };
@@ -328,6 +329,7 @@ static char *build_module(struct check_ctx *ctx, const struct check_spec *spec,
 	    .link = 1,
 	    .std = "c11",
 	    .warnings = 1,
+	    .werror = check_param_bool(spec, "werror", 0),
 	    .opt = "-O2",
 	    .cflags = (const char *const *)flags,
 	};
