@@ -40,13 +40,34 @@
  *   /lib32 and /sbin are merged-/usr symlinks.
  * - Seccomp filters and Landlock are available; Landlock is not used (the
  *   mount namespace already hides everything but the system folders).
+ *   Loading a filter normally also turns on the speculative-store-bypass
+ *   mitigation for the task, which costs a lot in this VM; the filter is
+ *   loaded with SECCOMP_FILTER_FLAG_SPEC_ALLOW (the box runs untrusted
+ *   code, not an in-process sandbox that Spectre v4 would break).
+ * - Root here lacks CAP_SYS_RESOURCE, so the keeper cannot set its own
+ *   oom_score_adj to -1000; the program raises its own to 1000 instead,
+ *   which any process may, so the OOM killer takes the program first.
+ * - Moving a process into a cgroup takes the cgroup threadgroup lock for
+ *   writing, which waits for an RCU grace period (measured: up to 30 ms on
+ *   this loaded VM for the first move of a burst, ~40 us after).  The v2
+ *   group is entered with CLONE_INTO_CGROUP instead (no move); the v1
+ *   groups cannot be, so the keeper moves once per controller, back to back.
+ * - Creating a network namespace is the costliest part of a box (loopback
+ *   device, sysctl tables, an asynchronous teardown): about 1 ms of CPU
+ *   per run here.  Each slot keeps one and reuses it (see netns_get()).
+ * - Hard lesson: with the pid namespace and the box uid both disabled, a
+ *   kill(-1) test case ran as root in the host's pid namespace and killed
+ *   every root process of the machine.  That combination is now refused
+ *   (host_exposed()), and the mount namespace cannot be disabled at all.
  *
  * How a run goes.  The calling thread clones a keeper (clone3, exit signal
- * 0 so nobody's waitpid(-1) can reap it, CLONE_PIDFD) into fresh pid,
- * mount, net, ipc and uts namespaces (plus a user namespace when not
- * root).  The keeper moves itself into the box's cgroups, builds the new
- * root on a tmpfs, pivots into it, then forks the program (pid 2), which
- * sets rlimits, no_new_privs, the seccomp filter, drops to the box uid and
+ * 0 so nobody's waitpid(-1) can reap it, CLONE_PIDFD, straight into the
+ * v2 box group) into fresh pid, mount, ipc and uts namespaces (plus a user
+ * namespace when not root, and then a fresh network namespace too).  The
+ * keeper moves itself into the v1 box groups, enters the slot's network
+ * namespace, builds the new root on a tmpfs, pivots into it, then forks
+ * the program (pid 2), which sets rlimits, no_new_privs, the seccomp
+ * filter, drops to the box uid (one per slot, locked machine-wide) and
  * executes.  The keeper reaps everything and reports the program's wait
  * status over a pipe, then exits, which kills whatever the program left
  * behind.  The parent waits on the keeper's pidfd and the output pipes with
