@@ -154,8 +154,11 @@ run_case() {
 	[ -n "$read_file" ] && args+=(--read "$read_file")
 
 	local rc got why=()
-	(cd / && "${sbx[@]}" "${args[@]}" -- "${cmd[@]}" \
-		>"$dir/out" 2>"$dir/err" </dev/null)
+	(cd / && exec "${sbx[@]}" "${args[@]}" -- "${cmd[@]}" \
+		>"$dir/out" 2>"$dir/err" </dev/null) &
+	local pid=$!
+	echo "$pid" >>"$res/pids" # its box cgroups are named after it
+	wait "$pid"
 	rc=$?
 	got=$(sed -n 's/^status://p' "$dir/meta" 2>/dev/null)
 	[ "$got" = "$want" ] || why+=("status ${got:-none}, wanted $want")
@@ -275,12 +278,13 @@ if kill -0 "$sentinel" 2>/dev/null; then ok "a process outside survived kill(-1)
 fi
 kill "$sentinel" 2>/dev/null
 
-# Box cgroups whose process is gone would be leaks.
+# Box cgroups of the suite's sandbox processes (all gone now) would be
+# leaks.
 stale=""
 for d in $(find /sys/fs/cgroup -maxdepth 8 -type d -name 'box-*' \
 	-path '*/workbook/*' 2>/dev/null); do
 	pid=$(basename "$d" | cut -d- -f2)
-	kill -0 "$pid" 2>/dev/null || stale="$stale $d"
+	grep -qx "$pid" "$res/pids" 2>/dev/null && stale="$stale $d"
 done
 if [ -z "$stale" ]; then ok "no box cgroup is left"; else
 	not_ok "no box cgroup is left"
