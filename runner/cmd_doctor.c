@@ -38,9 +38,12 @@ static const struct tool tools[] = {
 	{"node", "cmd:node", "nodejs", 0, "wasm (runs the module)"},
 	{"python3", "file:/usr/bin/python3", "python3", 0,
 	 "startup comparison, the GIL demo, pyext"},
-	{"Python headers", "cmd:python3-config", "python3-dev", 0, "pyext"},
+	{"Python headers", "glob:/usr/include/python3*/Python.h", "python3-dev", 0,
+	 "pyext"},
 	{"Lua headers", "file:/usr/include/lua5.4/lua.h", "liblua5.4-dev", 0,
 	 "luamod"},
+	{"lua5.4", "cmd:lua5.4", "lua5.4", 0,
+	 "luamod (runs the lesson's script)"},
 	{"tmux", "cmd:tmux", "tmux", 0, "the terminal UI tests (make test)"},
 	{"pandoc", "cmd:pandoc", "pandoc", 0, "make docs"},
 };
