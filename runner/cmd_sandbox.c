@@ -42,6 +42,7 @@ int cmd_sandbox(int argc, char **argv);
 	"                        [--require strict|basic|LAYERS]\n"            \
 	"                        [--disable LAYERS] [--meta FILE]\n"           \
 	"                        [--channel FD [--channel-file FILE]]\n"       \
+	"                        [--uid-base N]\n"                             \
 	"                        -- CMD ARGS...\n"                             \
 	"       workbook sandbox --layers [--require LEVEL] [--disable "       \
 	"LAYERS]"
@@ -284,11 +285,11 @@ static int parse_args(struct opts *o, int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	int c;
+	int c, idx = 0;
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+h", longopts, &idx)) != -1) {
 		if (c == 'h') {
 			printf("usage: %s\n", USAGE);
 			return 1;
@@ -301,8 +302,8 @@ static int parse_args(struct opts *o, int argc, char **argv)
 		}
 		if (parse_one(o, c, optarg) < 0) {
 			char why[256];
-			snprintf(why, sizeof(why), "bad value '%s' for '%s'",
-				 optarg, argv[optind - 1]);
+			snprintf(why, sizeof(why), "bad value '%s' for '--%s'",
+				 optarg, longopts[idx].name);
 			return usage(why) - 3;
 		}
 	}
