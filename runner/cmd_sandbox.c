@@ -30,9 +30,6 @@
 #include "util/path.h"
 #include "util/xalloc.h"
 
-/* Declared here until cmd.h lists it. */
-int cmd_sandbox(int argc, char **argv);
-
 #define USAGE                                                                  \
 	"workbook sandbox [--time S] [--wall S] [--mem SIZE] [--procs N]\n"    \
 	"                        [--fsize SIZE] [--output SIZE] [--tmp "       \
