@@ -9,6 +9,13 @@ fix="$WB_TOP/tests/cli/fixtures/hybrid"
 
 ws=$(make_workspace)
 
+# The lesson author's proof: every starter fails and every solution passes.
+# (make test installs lua5.4, liblua5.4-dev and python3-dev first.)
+run_wb "$ws" dev check hybrid
+expect_rc 0 "dev check hybrid: starters fail, solutions pass"
+expect_match "$out" '^ok - hybrid/fuzzy: ' "dev check: hybrid/fuzzy"
+expect_match "$out" '^ok - hybrid/dither: ' "dev check: hybrid/dither"
+
 # --- hybrid/fuzzy: a Lua C module -------------------------------------
 if ! command -v lua5.4 >/dev/null 2>&1 || [ ! -f /usr/include/lua5.4/lua.h ]; then
   skip "hybrid/fuzzy" "lua5.4 or liblua5.4-dev is not installed (scripts/deps installs them)"

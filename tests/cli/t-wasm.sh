@@ -16,6 +16,12 @@ done
 
 ws=$(make_workspace)
 
+# The lesson author's proof: every starter fails and every solution passes.
+run_wb "$ws" dev check wasm
+expect_rc 0 "dev check wasm: starters fail, solutions pass"
+expect_match "$out" '^ok - wasm/blur: starter fails at wasm' "dev check: wasm/blur"
+expect_match "$out" '^ok - wasm/checksum: starter fails at wasm \(.*as fast as plain JavaScript' "dev check: wasm/checksum fails on speed"
+
 run_wb "$ws" check wasm/blur
 expect_rc 1 "blur: the starter fails"
 expect_match "$out" 'wasm: .*within 1 pixel of the border' "blur: the harness names the border pixels"
