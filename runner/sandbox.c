@@ -1272,8 +1272,8 @@ static const char *const step_names[ST_N] = {
 
 /* Everything the child needs, prepared by the parent. */
 struct job {
-	const struct sandbox *sb;
 	unsigned layers;
+	struct sock_fprog bpf; /* the seccomp filter (SANDBOX_SECCOMP) */
 	struct plan plan;
 	int userns_idmap; /* fd of the idmap user namespace, or -1 */
 	uid_t box_uid;
@@ -1389,7 +1389,25 @@ static void exec_lookup(const struct job *j)
 	errno = saved;
 }
 
-/* The program: pid 2 of the box.  Never returns. */
+static _Noreturn void prog_fail(const struct job *j, int ep, int step)
+{
+	struct kmsg m;
+	ssize_t unused;
+
+	memset(&m, 0, sizeof(m));
+	m.kind = step == ST_EXEC ? KM_EXEC : KM_SETUP;
+	m.step = step;
+	m.err = errno;
+	m.idx = -1;
+	m.idmap_err = j->idmap_err;
+	unused = write(ep, &m, sizeof(m));
+	(void)unused;
+	_exit(127);
+}
+
+/* The program: pid 2 of the box.  Never returns.  A failure before exec
+ * is reported on the status pipe (ep, close-on-exec) directly: the keeper
+ * does not wait for the exec, and its own report comes after ours. */
 static _Noreturn void program(const struct job *j, int ep)
 {
 	int hi = (j->channel_fd > 2 ? j->channel_fd : 2) + 1;
@@ -1469,7 +1487,7 @@ static _Noreturn void program(const struct job *j, int ep)
 	step = ST_SECCOMP;
 	if ((j->layers & SANDBOX_SECCOMP) &&
 	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-		    SECCOMP_FILTER_FLAG_SPEC_ALLOW, &j->sb->bpf) < 0)
+		    SECCOMP_FILTER_FLAG_SPEC_ALLOW, &j->bpf) < 0)
 		goto fail;
 	step = ST_CAPS;
 	for (int c = 0; c <= 63; c++)
@@ -1504,12 +1522,8 @@ static _Noreturn void program(const struct job *j, int ep)
 		_exit(0);
 	step = ST_EXEC;
 	exec_lookup(j);
-fail : {
-	int e[2] = {step, errno};
-	ssize_t unused = write(ep, e, sizeof(e));
-	(void)unused;
-	_exit(127);
-}
+fail:
+	prog_fail(j, ep, step);
 }
 
 static int idmap_attr(const struct job *j, const struct mstep *s)
@@ -1637,7 +1651,6 @@ static void build_root(struct job *j)
 static _Noreturn void keeper(struct job *j)
 {
 	int keep[16], nkeep = 0;
-	int ep[2];
 	pid_t prog;
 	char go;
 
@@ -1685,34 +1698,16 @@ static _Noreturn void keeper(struct job *j)
 	if (chdir(j->cwd) < 0)
 		kfail(j, ST_CHDIR, -1);
 
-	if (pipe2(ep, O_CLOEXEC) < 0)
-		kfail(j, ST_FORK, -1);
 	prog = raw_clone(0, SIGCHLD, NULL);
 	if (prog < 0)
 		kfail(j, ST_FORK, -1);
-	if (prog == 0) {
-		close(ep[0]);
-		program(j, ep[1]);
-	}
-	close(ep[1]);
+	if (prog == 0)
+		program(j, j->status_w);
 	close(j->in_r);
 	close(j->out_w);
 	close(j->err_w);
 	if (j->ch_w >= 0)
 		close(j->ch_w);
-	{
-		int e[2];
-		ssize_t n = read(ep[0], e, sizeof(e));
-
-		close(ep[0]);
-		if (n == (ssize_t)sizeof(e)) {
-			int st;
-			waitpid(prog, &st, __WALL);
-			kreport(j, e[0] == ST_EXEC ? KM_EXEC : KM_SETUP, e[0],
-				e[1], -1);
-			_exit(127);
-		}
-	}
 	for (;;) {
 		int st;
 		struct rusage ru;
@@ -2258,7 +2253,7 @@ static void run_init(struct run *rn, struct sandbox *sb,
 	rn->status_r = rn->in_w = rn->out_r = rn->err_r = rn->ch_r = -1;
 	rn->go_w = -1;
 	boxcg_init(&rn->cg);
-	rn->job.sb = sb;
+	rn->job.bpf = sb->bpf;
 	rn->job.layers = sb->layers;
 	rn->job.userns_idmap = -1;
 	rn->job.status_w = rn->job.in_r = rn->job.out_w = rn->job.err_w = -1;
