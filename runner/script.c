@@ -379,7 +379,13 @@ static int run_text(struct script *s, const char *rel, const char *text,
 	}
 	s->chunk = rel;
 	if (luaL_loadbufferx(L, text, len, name, "t") != LUA_OK) {
-		err_set(e, "%s", lua_tostring(L, -1));
+		const char *msg = lua_tostring(L, -1);
+		/* Syntax errors carry "file:line:"; a refused binary chunk does
+		 * not: name the file then (found by fuzz_lesson). */
+		if (msg && !strncmp(msg, rel, strlen(rel)))
+			err_set(e, "%s", msg);
+		else
+			err_set(e, "%s: %s", rel, msg ? msg : "cannot load");
 		lua_pop(L, 1);
 		goto out;
 	}
