@@ -196,7 +196,8 @@ static int safe_rep(lua_State *L)
 	luaL_optlstring(L, 3, "", &lsep);
 	if (n > 0 && (l + lsep) > 0 &&
 	    (lua_Unsigned)n > (lua_Unsigned)(s->mem_max / 2) / (l + lsep))
-		return luaL_error(L, "string.rep result too large");
+		return luaL_error(L, "stopped: the script used more than %d MiB of memory",
+				  (int)(s->mem_max >> 20));
 	lua_getfield(L, lua_upvalueindex(1), "rep");
 	lua_insert(L, 1);
 	lua_call(L, lua_gettop(L) - 1, 1);
