@@ -37,6 +37,8 @@ static const struct command commands[] = {
 	 "run any command in the grading sandbox"},
 	{"dev", cmd_dev, "check [EX...]",
 	 "for lesson authors: starters fail, solutions pass"},
+	{"export", cmd_export, "--student DIR [--git] [--tar FILE]",
+	 "a copy to hand out: no solutions, no hidden checks"},
 	{"grade", cmd_grade, "SUBMISSIONS [--format FMT] [--out DIR]",
 	 "grade a class: one folder per student, in parallel"},
 };
