@@ -577,10 +577,10 @@ static int export_student(struct app *a, const char *dir, int git,
 	       a->course.title ? a->course.title : "the course", dir,
 	       git ? " (a git repository)" : "", tar ? ", packed in " : "",
 	       tar ? tar : "");
-	if (x.ndrop)
+	if (x.nhidden)
 		printf("Left out: solutions/, hidden checks and %zu file%s "
 		       "only they use.\n",
-		       x.ndrop, x.ndrop == 1 ? "" : "s");
+		       x.nhidden, x.nhidden == 1 ? "" : "s");
 	else
 		printf("Left out: solutions/ and hidden checks.\n");
 	rc = 0;
