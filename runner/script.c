@@ -81,8 +81,18 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
 {
 	struct script *s = script_of(L);
 
-	(void)ar;
-	where_at(L, 0, s->where, sizeof(s->where));
+	/* Every new line: remember where we are, so a refused allocation
+	 * (which raises without a position) can still be named. */
+	if (ar->event == LUA_HOOKLINE) {
+		if (!s->killed) {
+			if (lua_getinfo(L, "S", ar) && ar->currentline > 0)
+				snprintf(s->where, sizeof(s->where), "%s:%d",
+					 ar->short_src, ar->currentline);
+			return;
+		}
+	} else {
+		where_at(L, 0, s->where, sizeof(s->where));
+	}
 	s->left -= HOOK_EVERY;
 	if (s->left > 0 && !s->killed)
 		return;
@@ -142,7 +152,7 @@ static int script_pcall(struct script *s, int nargs, int nres, struct err *e)
 	s->killed = 0;
 	s->mem_hit = 0;
 	s->where[0] = '\0';
-	lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
+	lua_sethook(L, budget_hook, LUA_MASKCOUNT | LUA_MASKLINE, HOOK_EVERY);
 	status = lua_pcall(L, nargs, nres, base);
 	lua_sethook(L, NULL, 0, 0);
 	lua_remove(L, base);
@@ -230,15 +240,20 @@ static void build_base_env(lua_State *L)
 	}
 	lua_setfield(L, LUA_REGISTRYINDEX, SCRIPT_ENV_BASE);
 
-	/* Strings share one metatable: lock it so no lesson can change what
-	 * ("x"):rep means for the others. */
+	/* Strings share one metatable: point its __index at the safe string
+	 * table (so ("x"):rep is the checked rep too) and lock it so no lesson
+	 * can change what methods on strings mean for the others. */
+	lua_getfield(L, LUA_REGISTRYINDEX, SCRIPT_ENV_BASE);
+	lua_getfield(L, -1, "string");
 	lua_pushliteral(L, "");
 	if (lua_getmetatable(L, -1)) {
+		lua_pushvalue(L, -3);
+		lua_setfield(L, -2, "__index");
 		lua_pushboolean(L, 0);
 		lua_setfield(L, -2, "__metatable");
 		lua_pop(L, 1);
 	}
-	lua_pop(L, 1);
+	lua_pop(L, 3);
 }
 
 /* The verdict object's methods, written in Lua for the patterns. */
