@@ -24,6 +24,7 @@ int cmd_init(int argc, char **argv);
 int cmd_sandbox(int argc, char **argv);
 int cmd_grade(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_new(int argc, char **argv);
 
 /* workbook dev book: the course as one Markdown document on f. */
 int cmd_dev_book(struct app *a, FILE *f);

@@ -39,6 +39,8 @@ static const struct command commands[] = {
 	 "for lesson authors: starters fail, solutions pass"},
 	{"export", cmd_export, "--student DIR [--git] [--tar FILE]",
 	 "a copy to hand out: no solutions, no hidden checks"},
+	{"new", cmd_new, "lesson NAME",
+	 "scaffold a lesson that dev check passes at once"},
 	{"grade", cmd_grade, "SUBMISSIONS [--format FMT] [--out DIR]",
 	 "grade a class: one folder per student, in parallel"},
 };
