@@ -136,6 +136,9 @@ static void make_argv(struct build *b, const struct build_job *j,
 		argv_add_words(a, "-Wall -Wextra");
 	if (j->werror)
 		argv_add(a, "-Werror");
+	/* Constructor priorities 0-100 belong to the implementation: a
+	 * learner's file may not run before the test harness. */
+	argv_add(a, "-Werror=prio-ctor-dtor");
 	argv_add_words(a, j->opt ? j->opt : "-O1 -g");
 	add_sanitize(a, j->sanitize);
 	if (j->shared)

@@ -372,19 +372,21 @@ int testrun(struct check_ctx *ctx, const struct testrun_opts *o,
 	size_t nbase = 0;
 	while (base[nbase])
 		nbase++;
-	char **env = xcalloc(nbase + 3, sizeof(*env));
+	char **env = xcalloc(nbase + 2, sizeof(*env));
 	for (size_t i = 0; i < nbase; i++)
 		env[i] = base[i];
 	make_nonce(nonce, sizeof(nonce));
-	char chan_var[32], nonce_var[64];
+	char chan_var[32], nonce_line[40];
 	snprintf(chan_var, sizeof(chan_var), "WB_CHANNEL_FD=%d", CHANNEL_FD);
-	snprintf(nonce_var, sizeof(nonce_var), "WB_NONCE=%s", nonce);
 	env[nbase] = chan_var;
-	env[nbase + 1] = nonce_var;
+	/* The nonce goes in on stdin, never in the environment. */
+	snprintf(nonce_line, sizeof(nonce_line), "%s\n", nonce);
 	char *argv[] = {exe, NULL};
 	struct proc_opts po = {
 		.argv = argv,
 		.env = env,
+		.stdin_data = nonce_line,
+		.stdin_len = strlen(nonce_line),
 		.timeout_ms = o->timeout_ms ? o->timeout_ms : TEST_TIMEOUT_MS,
 		.channel_fd = CHANNEL_FD,
 		/* One stream keeps cmocka's messages (stderr) beside the

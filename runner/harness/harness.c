@@ -9,9 +9,11 @@
  *
  * Results travel over a private pipe (the fd named by WB_CHANNEL_FD), never
  * over stdout, and every record carries a nonce the runner chose for this
- * run.  The harness reads both from the environment in a constructor that
- * runs before any of the learner's constructors and then removes them from
- * the environment.  The runner counts a run as complete only when the final
+ * run.  The nonce arrives as the first line of standard input, which a
+ * constructor reads before any of the learner's constructors run (the
+ * learner's file is compiled with -Werror=prio-ctor-dtor, so it cannot ask
+ * to run earlier): once read it is gone from the pipe, and it was never in
+ * the environment, where /proc/self/environ would keep it.  The runner counts a run as complete only when the final
  * "end" record arrives: an early exit(0), _exit, abort or a closed channel
  * leaves it missing, and the tests fail.
  */
@@ -44,10 +46,26 @@ static int wb_chan = -1;
 static char wb_nonce[64];
 static int wb_total, wb_failed;
 
+/* The first line of stdin, byte by byte so nothing more is consumed. */
+static void wb_read_nonce(void)
+{
+	size_t n = 0;
+	char c;
+
+	while (n + 1 < sizeof(wb_nonce)) {
+		ssize_t r = read(0, &c, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0 || c == '\n')
+			break;
+		wb_nonce[n++] = c;
+	}
+	wb_nonce[n] = '\0';
+}
+
 __attribute__((constructor(101))) static void wb_harness_init(void)
 {
 	const char *fd = getenv("WB_CHANNEL_FD");
-	const char *nonce = getenv("WB_NONCE");
 
 	if (fd) {
 		char *end;
@@ -57,10 +75,8 @@ __attribute__((constructor(101))) static void wb_harness_init(void)
 			fcntl(wb_chan, F_SETFD, FD_CLOEXEC);
 		}
 	}
-	if (nonce)
-		snprintf(wb_nonce, sizeof(wb_nonce), "%s", nonce);
+	wb_read_nonce();
 	unsetenv("WB_CHANNEL_FD");
-	unsetenv("WB_NONCE");
 }
 
 static void wb_record(const char *fmt, ...)
