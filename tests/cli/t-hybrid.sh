@@ -94,6 +94,15 @@ else
   [ -f "$ws/.workbook/build/ctdemo/sum/pyext/libsum.so" ] && ok "ctypes: the library is named libsum.so" \
     || not_ok "ctypes: the library is named libsum.so"
 
+  # A script that ends without a verdict, or dies, fails the check with
+  # what happened; a report line with another nonce is not a verdict; a
+  # lesson bug is an error, not a failure of the learner's code.
+  run_wb "$ws" check --verbose ctdemo/odd
+  expect_rc 1 "odd harness: the exercise does not pass"
+  expect_match "$out" 'silent: the script ended without a verdict after doing something odd' "a script without a verdict fails"
+  expect_match "$out" 'raises: python3 exited with status 1 while doing something odd: ValueError: the harness gave up' "a dying script is named with its exception"
+  expect_match "$out" "bad mode: pyext: mode 'cffi' is neither" "an unknown mode is reported as a lesson bug"
+
   run_wb "$ws" dev check ctdemo/sum
   expect_match "$out" '^ok - ctdemo/sum: starter fails at pyext \(sum_squares of 256000 bytes' "ctypes: dev check sees the starter fail and the solution pass"
 fi
