@@ -21,11 +21,12 @@
 #include "report.h"
 #include "sandbox.h"
 #include "script.h"
+#include "tui/tui.h"
 #include "util/err.h"
 #include "util/path.h"
 #include "util/xalloc.h"
 
-#define USAGE "dev check [-j N] [--verbose] [--no-sandbox] [EX...] | dev book"
+#define USAGE "dev check [-j N] [--verbose] [--no-sandbox] [EX...] | dev book | dev keys"
 
 struct job {
 	const struct exercise *ex;
@@ -243,6 +244,10 @@ int cmd_dev(int argc, char **argv)
 	struct sandbox *sb = NULL;
 	struct app a;
 
+	if (argc == 2 && !strcmp(argv[1], "keys")) {
+		tui_keys_markdown(stdout);
+		return 0;
+	}
 	if (argc == 2 && !strcmp(argv[1], "book")) {
 		if (app_open(&a) < 0)
 			return 2;

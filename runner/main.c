@@ -9,6 +9,7 @@
 
 #include "app.h"
 #include "cmd.h"
+#include "tui/tui.h"
 
 #ifndef WB_VERSION
 #define WB_VERSION "0.0.0"
@@ -112,11 +113,23 @@ int main(int argc, char **argv)
 	if (take_globals(&argc, argv) < 0)
 		return 2;
 	if (argc < 2) {
-		/* The terminal UI arrives with its own issue; line mode
-		 * shows where the learner stands. */
+		if (!app_globals.plain && tui_usable()) {
+			struct app a;
+			int rc;
+			if (app_open(&a) < 0)
+				return 2;
+			rc = tui_main(&a);
+			app_close(&a);
+			return rc;
+		}
+		/* Line mode: where the learner stands, and what to do next. */
 		static char list[] = "list";
 		char *list_argv[] = {list, NULL};
-		return cmd_list(1, list_argv);
+		int rc = cmd_list(1, list_argv);
+		if (rc == 0)
+			printf("\nRun 'workbook next' to check the next exercise, "
+			       "'workbook --help' for every command.\n");
+		return rc;
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
 		printf("workbook %s\n", WB_VERSION);
