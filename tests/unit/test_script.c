@@ -871,6 +871,20 @@ static void test_pcall_cannot_swallow_memory_stop(void **state)
 	expect_loaded(f, "y");
 }
 
+/* Few instructions, much work: each step copies a MiB.  Bytes allocated
+ * must count against the budget, or a pcall loop of doublings runs for
+ * minutes within "20 million instructions". */
+static void test_allocation_counts_against_budget(void **state)
+{
+	struct fx *f = *state;
+
+	put_runaway(
+	    f, "for i = 1, 300 do local s = (\"x\"):rep(1 << 20) end\n"
+	       "lesson { id = \"x\", title = \"X\", page \"reading.md\" }\n");
+	expect_error(f, "x", "lessons/x/lesson.lua:1" TOO_LONG);
+	expect_loaded(f, "y");
+}
+
 static void test_deep_recursion_is_stopped(void **state)
 {
 	struct fx *f = *state;
@@ -1458,6 +1472,7 @@ int main(void)
 	    T(test_single_huge_allocation_is_stopped),
 	    T(test_doubling_string_is_stopped),
 	    T(test_pcall_cannot_swallow_memory_stop),
+	    T(test_allocation_counts_against_budget),
 	    T(test_deep_recursion_is_stopped),
 	    T(test_unsafe_globals_are_nil),
 	    T(test_safe_libraries_are_there),
