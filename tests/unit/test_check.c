@@ -530,9 +530,10 @@ static void test_forged_channel_records_fail(void **state)
 	assert_null(subtest(t, "test_add_zero"));
 }
 
-/* The nonce is in the process's original environment block, which
- * unsetenv() does not erase: /proc/self/environ still shows it.  A learner
- * who reads it can forge a complete run. */
+/* The nonce must not be anywhere the learner's code can read it back:
+ * not in the environment, and not in the original environment block that
+ * /proc/self/environ shows even after unsetenv().  With it, a learner could
+ * forge a complete run. */
 static void test_nonce_cannot_be_read_back(void **state)
 {
 	struct fx *f = *state;
