@@ -7,8 +7,10 @@
 // (docs/checks/wasm.md): "step", "fail", "time base", "time native", "ok".
 import { readFileSync, writeSync } from 'node:fs';
 
-// Report lines go to stdout, marked with the nonce the check hands us.
-const mark = `WB1 ${process.env.WB_NONCE || '-'} `;
+// Report lines go to stdout, marked with the nonce the check writes on
+// stdin (read before the learner's module is loaded).
+const nonce = readFileSync(0, 'utf8').split('\n')[0] || '-';
+const mark = `WB1 ${nonce} `;
 const say = (line) => writeSync(1, mark + line + '\n');
 
 const [file, ...flags] = process.argv.slice(2);

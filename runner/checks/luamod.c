@@ -11,8 +11,9 @@
  * so that the script loads the module with require "<module>".  The script
  * checks the module's results against a pure-Lua version and times both;
  * it reports on stdout, one line each, every line starting with
- * "WB1 $WB_NONCE " (docs/checks/luamod.md): "step TEXT", "fail TEXT", "note
- * TEXT", "time base|native SECONDS [RUNS]", "ok [TEXT]".  With min_speedup the
+ * "WB1 NONCE " where NONCE is the first line of its stdin
+ * (docs/checks/luamod.md): "step TEXT", "fail TEXT", "note TEXT",
+ * "time base|native SECONDS [RUNS]", "ok [TEXT]".  With min_speedup the
  * check holds the ratio best base time / best native time to its
  * threshold, running the script again before it reports a miss.
  */
@@ -69,17 +70,47 @@ static void copy_line(char *dst, size_t n, const char *s, size_t len)
 	dst[len] = '\0';
 }
 
+/* A decimal number such as "0.004821" or "4.8e-3", read the same in every
+ * locale (strtod would want the user's decimal comma).  Returns the
+ * number, or -1 when s holds none; *end is set past it. */
+static double parse_decimal(const char *s, const char **end)
+{
+	double v = 0, scale = 1;
+	int digits = 0;
+
+	for (; *s >= '0' && *s <= '9'; s++, digits++)
+		v = v * 10 + (*s - '0');
+	if (*s == '.')
+		for (s++; *s >= '0' && *s <= '9'; s++, digits++)
+			v += (*s - '0') * (scale /= 10);
+	if (digits && (*s == 'e' || *s == 'E')) {
+		const char *p = s + 1;
+		int neg = *p == '-', x = 0;
+		if (*p == '-' || *p == '+')
+			p++;
+		if (*p >= '0' && *p <= '9') {
+			for (; *p >= '0' && *p <= '9' && x < 400; p++)
+				x = x * 10 + (*p - '0');
+			while (x-- > 0)
+				v = neg ? v / 10 : v * 10;
+			s = p;
+		}
+	}
+	*end = s;
+	return digits ? v : -1;
+}
+
 static void take_time(struct report *r, const char *s)
 {
 	int native = !strncmp(s, "native ", 7);
-	char *end;
+	const char *end;
 	double t;
 
 	if (!native && strncmp(s, "base ", 5))
 		return;
 	s += native ? 7 : 5;
-	t = strtod(s, &end);
-	if (end == s || !(t > 0))
+	t = parse_decimal(s, &end);
+	if (!(t > 0))
 		return;
 	double *best = native ? &r->native : &r->base;
 	if (*best == 0 || t < *best)
@@ -240,7 +271,7 @@ static int run_harness(struct check_ctx *ctx, const struct check_spec *spec,
 	size_t nargs, nbase = 0;
 	char **args;
 	char *const *base = check_child_env();
-	char nonce[32], var[64], prefix[PREFIX_MAX], how[256], why[512];
+	char nonce[40], prefix[PREFIX_MAX], how[256], why[512];
 	struct proc_result pr;
 
 	if (ctx->opts->quick && check_param(spec, "quick_args"))
@@ -255,18 +286,23 @@ static int run_harness(struct check_ctx *ctx, const struct check_spec *spec,
 		argv[3 + i] = args[i];
 	while (base[nbase])
 		nbase++;
-	char **env = xcalloc(nbase + 3, sizeof(*env));
+	char **env = xcalloc(nbase + 2, sizeof(*env));
 	memcpy(env, base, nbase * sizeof(*env));
-	make_nonce(nonce, sizeof(nonce));
-	snprintf(var, sizeof(var), "WB_NONCE=%s", nonce);
+	/* The nonce travels on stdin, which the script reads before it
+	 * loads the learner's code: not in the environment, where that code
+	 * could read it. */
+	make_nonce(nonce, sizeof(nonce) - 1);
 	snprintf(prefix, sizeof(prefix), "WB1 %s ", nonce);
+	nonce[strlen(nonce) + 1] = '\0';
+	nonce[strlen(nonce)] = '\n';
 	char *dir = path_dirname(module);
 	char *cpath = xasprintf("LUA_CPATH=%s/?.so;;", dir);
-	env[nbase] = var;
-	env[nbase + 1] = cpath;
+	env[nbase] = cpath;
 	struct proc_opts po = {
 	    .argv = argv,
 	    .env = env,
+	    .stdin_data = nonce,
+	    .stdin_len = strlen(nonce),
 	    .cwd = dir,
 	    .timeout_ms =
 		spec->timeout_ms ? spec->timeout_ms : HARNESS_TIMEOUT_MS,
