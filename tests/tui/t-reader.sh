@@ -33,12 +33,12 @@ expect_screen 'names the zebrafish again' "n goes to the next match"
 expect_screen 'reader +[0-9]+% +/zebrafish' "the status line shows the search"
 keys N
 expect_screen 'A quote mentioning the zebrafish' "N goes back to the previous match"
+expect_screen 'See the guide\[1\] for more' "link text carries its number"
 keys / ; type_text nosuchword ; keys Enter
 expect_screen 'not found: nosuchword' "a missing word is reported"
 
 keys G
 expect_screen '\[1\] https://example.com/guide' "links are listed as numbered references"
-expect_screen 'the guide\[1\]' "link text carries its number"
 expect_screen 'reader +100%' "G goes to the end"
 keys Enter
 expect_screen 'Quiz: even' "Enter goes on to the next step"
