@@ -267,9 +267,8 @@ static int run_harness(struct check_ctx *ctx, const struct check_spec *spec,
 		       const char *node, const char *module, struct report *r,
 		       struct check_result *out, struct err *e)
 {
-	size_t nargs, nbase = 0;
+	size_t nargs;
 	char **args = NULL;
-	char *const *base = check_child_env();
 	char nonce[40], prefix[PREFIX_MAX], how[256], why[512];
 	struct proc_result pr;
 
@@ -283,10 +282,6 @@ static int run_harness(struct check_ctx *ctx, const struct check_spec *spec,
 	argv[2] = (char *)module;
 	for (size_t i = 0; i < nargs; i++)
 		argv[3 + i] = args[i];
-	while (base[nbase])
-		nbase++;
-	char **env = xcalloc(nbase + 1, sizeof(*env));
-	memcpy(env, base, nbase * sizeof(*env));
 	/* The nonce travels on stdin, which the script reads before it
 	 * loads the learner's code: not in the environment, where that code
 	 * could read it. */
@@ -296,7 +291,6 @@ static int run_harness(struct check_ctx *ctx, const struct check_spec *spec,
 	nonce[strlen(nonce)] = '\n';
 	struct proc_opts po = {
 	    .argv = argv,
-	    .env = env,
 	    .stdin_data = nonce,
 	    .stdin_len = strlen(nonce),
 	    .timeout_ms =
@@ -304,7 +298,6 @@ static int run_harness(struct check_ctx *ctx, const struct check_spec *spec,
 	};
 	int rc = check_exec(ctx, &po, &pr, e);
 	free(argv);
-	free(env);
 	if (rc < 0)
 		return -1;
 	if (pr.exec_errno) {
