@@ -277,6 +277,8 @@ struct sandbox {
 	unsigned char *busy; /* slots in use */
 	int *lockfd;	     /* per slot: its uid's lock file, or -1 */
 	int *netns;	     /* per slot: its network namespace, or -1 */
+	int zygotes;	    /* v1 cgroups: keepers come from per-slot zygotes */
+	struct zygote *zyg; /* per slot */
 	struct idmap *maps;
 	size_t nmaps, capmaps;
 };
@@ -601,6 +603,8 @@ static void remove_stale(const char *base, int v2)
 
 		if (!strncmp(p, "box-", 4))
 			p += 4;
+		else if (!strncmp(p, "slot-", 5))
+			p += 5;
 		else if (!strncmp(p, "probe-", 6))
 			p += 6;
 		else
@@ -698,6 +702,8 @@ static void probe_cgroups(struct sandbox *sb)
 /* Box groups of one run: a folder per distinct hierarchy. */
 struct boxcg {
 	char *dir[CG_N];    /* per role; roles may share a folder (v2) */
+	long long mem_base; /* slot groups: usage and OOM kills before */
+	long long oom_base;
 	int procs_fd[CG_N]; /* cgroup.procs for the keeper to write "0" */
 	int into_fd;	    /* the v2 group, for CLONE_INTO_CGROUP */
 	int cpu_fd;	    /* cpuacct.usage or cpu.stat */
@@ -783,19 +789,60 @@ static void boxcg_release(struct sandbox *sb, struct boxcg *c)
 	boxcg_init(c);
 }
 
+static const unsigned cg_bit[CG_N] = {SANDBOX_CGROUP_MEM, SANDBOX_CGROUP_PIDS,
+				      SANDBOX_CGROUP_CPU, SANDBOX_CGROUP_KILL};
+
+/* A role whose v1 group belongs to the slot (made once, with the slot's
+ * zygote living in it) rather than to the run. */
+static int slot_role(const struct sandbox *sb, int i)
+{
+	return sb->zygotes && (sb->layers & cg_bit[i]) && sb->cg[i].base &&
+	       !sb->cg[i].v2;
+}
+
+static char *slot_dir(const struct sandbox *sb, int i, unsigned slot)
+{
+	return xasprintf("%s/slot-%ld-%u", sb->cg[i].base, (long)getpid(),
+			 slot);
+}
+
+static long long read_ll(const char *dir, const char *name, const char *key)
+{
+	char text[2048];
+
+	if (read_at(dir, name, text, sizeof(text)) < 0)
+		return -1;
+	return key ? keyed_value(text, key) : strtoll(text, NULL, 10);
+}
+
+/* A slot group for this run: counters back to zero, baselines kept. */
+static void slot_reset(struct boxcg *c)
+{
+	if (c->dir[CG_MEM]) {
+		c->mem_base =
+		    read_ll(c->dir[CG_MEM], "memory.usage_in_bytes", NULL);
+		c->oom_base =
+		    read_ll(c->dir[CG_MEM], "memory.oom_control", "oom_kill");
+		write_at(c->dir[CG_MEM], "memory.max_usage_in_bytes", "0");
+	}
+	if (c->dir[CG_CPU])
+		write_at(c->dir[CG_CPU], "cpuacct.usage", "0");
+}
+
 static int boxcg_make(struct sandbox *sb, struct boxcg *c, unsigned slot,
 		      const struct sandbox_limits *l, char *why, size_t n)
 {
 	char val[64];
 
 	for (int i = 0; i < CG_N; i++) {
-		static const unsigned bit[CG_N] = {
-		    SANDBOX_CGROUP_MEM, SANDBOX_CGROUP_PIDS, SANDBOX_CGROUP_CPU,
-		    SANDBOX_CGROUP_KILL};
 		char path[PATH_MAX];
 
-		if (!(sb->layers & bit[i]) || !sb->cg[i].base)
+		if (!(sb->layers & cg_bit[i]) || !sb->cg[i].base)
 			continue;
+		if (slot_role(sb, i)) {
+			c->dir[i] = slot_dir(sb, i, slot);
+			continue;
+		}
 		c->dir[i] = xasprintf("%s/box-%ld-%u", sb->cg[i].base,
 				      (long)getpid(), slot);
 		if (same_dir_before(c, i))
@@ -827,15 +874,23 @@ static int boxcg_make(struct sandbox *sb, struct boxcg *c, unsigned slot,
 				goto fail_mem;
 			write_at(d, "memory.swap.max", "0");
 		} else {
-			if (write_at(d, "memory.limit_in_bytes", val) < 0)
+			/* No swap: memory + swap = memory (memsw is absent
+			 * without swap accounting).  memory may never exceed
+			 * memory + swap, so a slot group that had a lower
+			 * limit before is raised in the other order. */
+			if (write_at(d, "memory.limit_in_bytes", val) < 0 &&
+			    (errno != EINVAL ||
+			     write_at(d, "memory.memsw.limit_in_bytes", val) <
+				 0 ||
+			     write_at(d, "memory.limit_in_bytes", val) < 0))
 				goto fail_mem;
-			/* No swap: memory + swap = memory.  Absent when the
-			 * kernel has no swap accounting. */
 			write_at(d, "memory.memsw.limit_in_bytes", val);
 		}
 	}
 	if (c->dir[CG_PIDS]) {
-		snprintf(val, sizeof(val), "%d", l->procs + 1); /* + keeper */
+		/* + the keeper, + the zygote in a slot group */
+		snprintf(val, sizeof(val), "%d",
+			 l->procs + 1 + slot_role(sb, CG_PIDS));
 		if (write_at(c->dir[CG_PIDS], "pids.max", val) < 0) {
 			snprintf(why, n, "cannot set pids.max in '%s': %s",
 				 c->dir[CG_PIDS], strerror(errno));
@@ -848,6 +903,8 @@ static int boxcg_make(struct sandbox *sb, struct boxcg *c, unsigned slot,
 			 sb->cg[CG_CPU].v2 ? "cpu.stat" : "cpuacct.usage");
 		c->cpu_fd = open(path, O_RDONLY | O_CLOEXEC);
 	}
+	if (sb->zygotes)
+		slot_reset(c);
 	return 0;
 fail_mem:
 	snprintf(why, n, "cannot set the memory limit in '%s': %s",
@@ -1450,6 +1507,12 @@ static _Noreturn void program(const struct job *j, int ep)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	setsid();
+	/* A caller running at real-time priority must not hand it on: a
+	 * busy loop at SCHED_FIFO would starve the machine. */
+	{
+		struct sched_param sp = {0};
+		sched_setscheduler(0, SCHED_OTHER, &sp);
+	}
 
 	/* The OOM killer takes the program before the keeper. */
 	{
@@ -1739,6 +1802,539 @@ static _Noreturn void keeper(struct job *j)
 }
 
 /* ------------------------------------------------------------------ */
+/* Zygotes */
+
+/*
+ * Moving a process into a v1 cgroup waits for an RCU grace period (see the
+ * findings above): 5-15 ms here, more than the whole rest of a box.  So
+ * when v1 groups are in use, each slot has persistent v1 groups and a
+ * zygote: a small process, forked from us once, that moved into them once
+ * and then forks every keeper of the slot, which so starts inside them.
+ * (The per-run v2 group is entered with CLONE_INTO_CGROUP, which does not
+ * wait.)  The zygote gets each job over a socket: the job packed into a
+ * memfd (pointers as offsets) and the run's descriptors (SCM_RIGHTS); it
+ * sends back the keeper's pidfd.  It reaps its keepers itself (SIGCHLD
+ * ignored) and leaves when the socket closes, that is when we do.
+ */
+struct zygote {
+	int sock;  /* -1: none yet */
+	int pidfd; /* ours: the zygote is our child */
+	int made[CG_N];
+};
+
+enum {
+	ZF_BLOB,
+	ZF_STATUS,
+	ZF_IN,
+	ZF_OUT,
+	ZF_ERR,
+	ZF_CH,
+	ZF_NETNS,
+	ZF_IDMAP,
+	ZF_CGROUP,
+	ZF_N
+};
+
+struct zreq {
+	uint64_t flags;	 /* clone flags for the keeper */
+	int have[ZF_N];	 /* which descriptors follow, in this order */
+	char cgname[48]; /* the run's v2 group under the v2 base, or "" */
+};
+
+struct zrep {
+	int pid; /* the keeper, or -1 */
+	int err;
+};
+
+/* A growable blob of bytes addressed by offsets. */
+struct blob {
+	char *base;
+	size_t len, cap;
+};
+
+static uintptr_t blob_put(struct blob *b, const void *p, size_t n)
+{
+	size_t off = (b->len + 15) & ~(size_t)15;
+
+	b->base = xgrow(b->base, &b->cap, off + n + 1, 1);
+	memset(b->base + b->len, 0, off - b->len);
+	if (p)
+		memcpy(b->base + off, p, n);
+	else
+		memset(b->base + off, 0, n);
+	b->len = off + n;
+	return off;
+}
+
+static uintptr_t blob_str(struct blob *b, const char *s, size_t n)
+{
+	uintptr_t off;
+
+	if (!s)
+		return 0;
+	off = blob_put(b, s, n + 1);
+	b->base[off + n] = '\0';
+	return off;
+}
+
+static uintptr_t blob_strv(struct blob *b, char *const *v)
+{
+	size_t n = 0;
+	uintptr_t *offs, off;
+
+	if (!v)
+		return 0;
+	while (v[n])
+		n++;
+	offs = xcalloc(n + 1, sizeof(*offs));
+	for (size_t i = 0; i < n; i++)
+		offs[i] = blob_str(b, v[i], strlen(v[i]));
+	off = blob_put(b, offs, (n + 1) * sizeof(*offs));
+	free(offs);
+	return off;
+}
+
+/* The job as one memfd: the struct at offset 0, pointers as offsets. */
+static int job_pack(const struct job *j)
+{
+	struct blob b = {0};
+	struct job flat = *j;
+	struct mstep *steps = xcalloc(j->plan.n + 1, sizeof(*steps));
+	uintptr_t off;
+	int fd;
+
+	blob_put(&b, NULL, sizeof(flat));
+	for (size_t i = 0; i < j->plan.n; i++) {
+		steps[i] = j->plan.v[i];
+		steps[i].src =
+		    (char *)blob_str(&b, j->plan.v[i].src, j->plan.v[i].len);
+		steps[i].dst = (char *)blob_str(&b, j->plan.v[i].dst,
+						strlen(j->plan.v[i].dst));
+	}
+	off = blob_put(&b, steps, j->plan.n * sizeof(*steps));
+	free(steps);
+	flat.plan.v = (struct mstep *)off;
+	flat.plan.cap = flat.plan.n;
+	flat.argv = (char *const *)blob_strv(&b, j->argv);
+	flat.env = (char *const *)blob_strv(&b, j->env);
+	flat.cwd = (const char *)blob_str(&b, j->cwd, strlen(j->cwd));
+	flat.path = (const char *)blob_str(&b, j->path, strlen(j->path));
+	flat.bpf.filter =
+	    (struct sock_filter *)(j->bpf.filter
+				       ? blob_put(&b, j->bpf.filter,
+						  j->bpf.len *
+						      sizeof(*j->bpf.filter))
+				       : 0);
+	memcpy(b.base, &flat, sizeof(flat));
+	fd = memfd_create("workbook-job", MFD_CLOEXEC);
+	if (fd >= 0 && write(fd, b.base, b.len) != (ssize_t)b.len) {
+		close(fd);
+		fd = -1;
+	}
+	free(b.base);
+	return fd;
+}
+
+#define REL(base, p) ((p) ? (void *)((base) + (uintptr_t)(p)) : NULL)
+
+/* In the keeper: a private copy of the job, its pointers made real.  No
+ * allocation (a child of a multithreaded process). */
+static struct job *job_unpack(int fd)
+{
+	struct stat st;
+	char *base;
+	struct job *j;
+	char **v;
+
+	if (fstat(fd, &st) < 0 || (size_t)st.st_size < sizeof(*j))
+		return NULL;
+	base = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE, fd, 0);
+	if (base == MAP_FAILED)
+		return NULL;
+	j = (struct job *)base;
+	j->plan.v = REL(base, j->plan.v);
+	for (size_t i = 0; i < j->plan.n; i++) {
+		j->plan.v[i].src = REL(base, j->plan.v[i].src);
+		j->plan.v[i].dst = REL(base, j->plan.v[i].dst);
+	}
+	j->argv = REL(base, j->argv);
+	for (v = (char **)j->argv; v && *v; v++)
+		*v = REL(base, *v);
+	j->env = REL(base, j->env);
+	for (v = (char **)j->env; v && *v; v++)
+		*v = REL(base, *v);
+	j->cwd = REL(base, j->cwd);
+	j->path = REL(base, j->path);
+	j->bpf.filter = REL(base, j->bpf.filter);
+	return j;
+}
+
+static _Noreturn void zygote_keeper(const int fd[ZF_N])
+{
+	struct job *j = job_unpack(fd[ZF_BLOB]);
+	struct sigaction sa;
+
+	if (!j) {
+		struct kmsg m;
+		ssize_t unused;
+
+		memset(&m, 0, sizeof(m));
+		m.kind = KM_SETUP;
+		m.step = ST_FDS;
+		m.err = errno;
+		m.idx = -1;
+		unused = write(fd[ZF_STATUS], &m, sizeof(m));
+		(void)unused;
+		_exit(127);
+	}
+	close(fd[ZF_BLOB]);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL; /* the zygote ignores SIGCHLD; we reap */
+	sigaction(SIGCHLD, &sa, NULL);
+	j->status_w = fd[ZF_STATUS];
+	j->in_r = fd[ZF_IN];
+	j->out_w = fd[ZF_OUT];
+	j->err_w = fd[ZF_ERR];
+	j->ch_w = fd[ZF_CH];
+	j->netns = fd[ZF_NETNS];
+	j->userns_idmap = fd[ZF_IDMAP];
+	j->go_r = -1;
+	for (int i = 0; i < CG_N; i++)
+		j->procs_fd[i] = -1;
+	if (fd[ZF_CGROUP] >= 0)
+		close(fd[ZF_CGROUP]);
+	keeper(j);
+}
+
+/* Serve one request; returns -1 when the socket is closed.  The pidfd of
+ * the last keeper is kept in *last (a pidfd, unlike a pid, cannot name a
+ * stranger once the keeper is gone). */
+static int zygote_serve(int sock, int *last, char *cgname)
+{
+	char cbuf[CMSG_SPACE(ZF_N * sizeof(int))];
+	struct zreq req;
+	struct zrep rep = {-1, 0};
+	struct iovec iov = {&req, sizeof(req)};
+	struct msghdr mh;
+	struct cmsghdr *cm;
+	int fd[ZF_N], got[ZF_N], ngot = 0, pidfd = -1;
+	ssize_t n;
+
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cbuf;
+	mh.msg_controllen = sizeof(cbuf);
+	n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	if (n <= 0)
+		return n < 0 && errno == EINTR ? 0 : -1;
+	cm = CMSG_FIRSTHDR(&mh);
+	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
+		ngot = (int)((cm->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+		memcpy(got, CMSG_DATA(cm), (size_t)ngot * sizeof(int));
+	}
+	for (int i = 0, k = 0; i < ZF_N; i++)
+		fd[i] = req.have[i] && k < ngot ? got[k++] : -1;
+	if (n != (ssize_t)sizeof(req) || fd[ZF_BLOB] < 0 || fd[ZF_STATUS] < 0)
+		rep.err = EPROTO;
+	else {
+		memcpy(cgname, req.cgname, sizeof(req.cgname));
+		cgname[sizeof(req.cgname) - 1] = '\0';
+		pid_t pid =
+		    raw_clone_into(req.flags, SIGCHLD, &pidfd, fd[ZF_CGROUP]);
+		if (pid == 0) {
+			close(sock);
+			zygote_keeper(fd);
+		}
+		rep.pid = pid;
+		rep.err = pid < 0 ? errno : 0;
+	}
+	for (int i = 0; i < ngot; i++)
+		close(got[i]);
+	memset(&mh, 0, sizeof(mh));
+	iov.iov_base = &rep;
+	iov.iov_len = sizeof(rep);
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	if (pidfd >= 0) {
+		mh.msg_control = cbuf;
+		mh.msg_controllen = CMSG_SPACE(sizeof(int));
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &pidfd, sizeof(int));
+	}
+	n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+	if (pidfd >= 0) {
+		if (*last >= 0)
+			close(*last);
+		*last = pidfd;
+	}
+	return n < 0 ? -1 : 0;
+}
+
+/* What a zygote needs to leave its slot groups behind it. */
+struct zslot {
+	int procs[CG_N]; /* the slot groups' cgroup.procs */
+	int out[CG_N];	 /* the cgroup.procs of our own group, to step out */
+	char *dir[CG_N]; /* the slot groups */
+	int v2base;	 /* the v2 base folder (runs' groups), or -1 */
+	char cgname[48]; /* the last run's v2 group there */
+};
+
+/* The socket closed (our creator is done, or dead): kill the keeper still
+ * running if any, step out of the slot groups and remove them, so that a
+ * creator killed without cleaning up leaves nothing behind. */
+static _Noreturn void zygote_exit(const struct zslot *z, int last)
+{
+	if (last >= 0)
+		syscall(SYS_pidfd_send_signal, last, SIGKILL, NULL, 0);
+	while (wait(NULL) >= 0 || errno == EINTR)
+		; /* SIGCHLD ignored: returns once every child is gone */
+	for (int i = 0; i < CG_N; i++)
+		if (z->out[i] >= 0 && write(z->out[i], "0", 1) == 1)
+			rmdir(z->dir[i]);
+	if (z->v2base >= 0 && z->cgname[0])
+		unlinkat(z->v2base, z->cgname, AT_REMOVEDIR);
+	_exit(0);
+}
+
+static _Noreturn void zygote_main(int sock, struct zslot *z)
+{
+	struct sigaction sa;
+	struct zrep ready = {0, 0};
+	int keep[CG_N + 2], nkeep = 0, last = -1;
+
+	for (int i = 0; i < CG_N; i++)
+		if (z->procs[i] >= 0 && write(z->procs[i], "0", 1) != 1 &&
+		    !ready.err)
+			ready.err = errno;
+	keep[nkeep++] = sock;
+	keep[nkeep++] = z->v2base;
+	for (int i = 0; i < CG_N; i++)
+		keep[nkeep++] = z->out[i];
+	if (keep_only(keep, nkeep) < 0 && !ready.err)
+		ready.err = errno;
+	/* Not our caller's terminal or pipes: a reader of our stdout would
+	 * otherwise wait for the zygote too. */
+	{
+		int null = open("/dev/null", O_RDWR);
+		for (int fd = 0; null >= 0 && fd < 3; fd++)
+			if (fd != null)
+				dup2(null, fd);
+		if (null > 2)
+			close(null);
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN; /* keepers are reaped by the kernel */
+	sigaction(SIGCHLD, &sa, NULL);
+	if (send(sock, &ready, sizeof(ready), MSG_NOSIGNAL) < 0 || ready.err)
+		zygote_exit(z, -1);
+	while (zygote_serve(sock, &last, z->cgname) == 0)
+		;
+	zygote_exit(z, last);
+}
+
+static void zygote_stop(struct sandbox *sb, unsigned slot)
+{
+	struct zygote *z = &sb->zyg[slot];
+	siginfo_t si;
+
+	if (z->sock < 0)
+		return;
+	close(z->sock);
+	z->sock = -1;
+	if (z->pidfd >= 0) {
+		/* Leaves on EOF; a hung one is killed by cg_remove. */
+		struct pollfd pf = {z->pidfd, POLLIN, 0};
+		if (poll(&pf, 1, 1000) <= 0)
+			syscall(SYS_pidfd_send_signal, z->pidfd, SIGKILL, NULL,
+				0);
+		waitid(P_PIDFD, (id_t)z->pidfd, &si, WEXITED | __WALL);
+		close(z->pidfd);
+		z->pidfd = -1;
+	}
+	for (int i = 0; i < CG_N; i++)
+		if (z->made[i]) {
+			char *dir = slot_dir(sb, i, slot);
+			cg_remove(dir, 0);
+			free(dir);
+			z->made[i] = 0;
+		}
+	pthread_mutex_lock(&sb->lock);
+	if (!sb->busy[slot] && sb->lockfd[slot] >= 0) {
+		close(sb->lockfd[slot]);
+		sb->lockfd[slot] = -1;
+	}
+	pthread_mutex_unlock(&sb->lock);
+}
+
+/* The slot's zygote, started (in its new slot groups) if need be. */
+static int zygote_get(struct sandbox *sb, unsigned slot, char *why, size_t n)
+{
+	struct zygote *z = &sb->zyg[slot];
+	struct zslot zs;
+	int sv[2], rc = -1;
+	struct zrep ready;
+	sigset_t all, old;
+	pid_t pid;
+
+	if (z->sock >= 0) {
+		struct pollfd pf = {z->pidfd, POLLIN, 0};
+
+		if (poll(&pf, 1, 0) == 0)
+			return 0;
+		zygote_stop(sb, slot); /* it died (killed?): a new one */
+	}
+	for (int i = 0; i < CG_N; i++) {
+		zs.procs[i] = zs.out[i] = -1;
+		zs.dir[i] = NULL;
+	}
+	zs.cgname[0] = '\0';
+	zs.v2base =
+	    sb->cg[CG_KILL].base
+		? open(sb->cg[CG_KILL].base, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+		: -1;
+	for (int i = 0; i < CG_N; i++) {
+		char *path, *own;
+
+		if (!slot_role(sb, i))
+			continue;
+		zs.dir[i] = slot_dir(sb, i, slot);
+		path = xasprintf("%s/cgroup.procs", zs.dir[i]);
+		if (cg_mkdir(sb->cg[i].base, zs.dir[i], 0) == 0)
+			z->made[i] = 1;
+		zs.procs[i] = open(path, O_WRONLY | O_CLOEXEC);
+		if (zs.procs[i] < 0)
+			snprintf(why, n, "cannot create cgroup '%s': %s",
+				 zs.dir[i], strerror(errno));
+		free(path);
+		/* base is <our group>/workbook */
+		own = xstrdup(sb->cg[i].base);
+		*strrchr(own, '/') = '\0';
+		path = xasprintf("%s/cgroup.procs", own);
+		zs.out[i] = open(path, O_WRONLY | O_CLOEXEC);
+		free(path);
+		free(own);
+		if (zs.procs[i] < 0)
+			goto out;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		snprintf(why, n, "cannot make a socket: %s", strerror(errno));
+		goto out;
+	}
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pid = raw_clone(0, 0, &z->pidfd);
+	if (pid == 0) {
+		close(sv[0]);
+		zygote_main(sv[1], &zs);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	close(sv[1]);
+	z->sock = sv[0];
+	if (pid < 0 ||
+	    recv(z->sock, &ready, sizeof(ready), 0) != (ssize_t)sizeof(ready) ||
+	    ready.err) {
+		snprintf(why, n, "cannot start the slot's zygote: %s",
+			 strerror(pid < 0     ? errno
+				  : ready.err ? ready.err
+					      : EPIPE));
+		if (pid < 0)
+			z->pidfd = -1;
+		zygote_stop(sb, slot);
+		goto out;
+	}
+	rc = 0;
+out:
+	for (int i = 0; i < CG_N; i++) {
+		if (zs.procs[i] >= 0)
+			close(zs.procs[i]);
+		if (zs.out[i] >= 0)
+			close(zs.out[i]);
+		free(zs.dir[i]);
+	}
+	if (zs.v2base >= 0)
+		close(zs.v2base);
+	if (rc < 0)
+		zygote_stop(sb, slot);
+	return rc;
+}
+
+/* Ask the zygote for a keeper; returns its pid with *pidfd set, or -1. */
+static pid_t zygote_spawn(struct sandbox *sb, unsigned slot,
+			  const struct job *j, uint64_t flags, int cgfd,
+			  const char *cgname, int *pidfd)
+{
+	struct zygote *z = &sb->zyg[slot];
+	char cbuf[CMSG_SPACE(ZF_N * sizeof(int))];
+	struct zreq req;
+	struct zrep rep;
+	struct iovec iov = {&req, sizeof(req)};
+	struct msghdr mh;
+	struct cmsghdr *cm;
+	int fds[ZF_N], send_fds[ZF_N], nsend = 0, blob;
+	ssize_t got;
+
+	blob = job_pack(j);
+	if (blob < 0)
+		return -1;
+	fds[ZF_BLOB] = blob;
+	fds[ZF_STATUS] = j->status_w;
+	fds[ZF_IN] = j->in_r;
+	fds[ZF_OUT] = j->out_w;
+	fds[ZF_ERR] = j->err_w;
+	fds[ZF_CH] = j->ch_w;
+	fds[ZF_NETNS] = j->netns;
+	fds[ZF_IDMAP] = j->userns_idmap;
+	fds[ZF_CGROUP] = cgfd;
+	memset(&req, 0, sizeof(req));
+	req.flags = flags;
+	if (cgname)
+		snprintf(req.cgname, sizeof(req.cgname), "%s", cgname);
+	for (int i = 0; i < ZF_N; i++)
+		if (fds[i] >= 0) {
+			req.have[i] = 1;
+			send_fds[nsend++] = fds[i];
+		}
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cbuf;
+	mh.msg_controllen = CMSG_SPACE((size_t)nsend * sizeof(int));
+	cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN((size_t)nsend * sizeof(int));
+	memcpy(CMSG_DATA(cm), send_fds, (size_t)nsend * sizeof(int));
+	got = sendmsg(z->sock, &mh, MSG_NOSIGNAL);
+	close(blob);
+	if (got < 0)
+		return -1;
+	memset(&mh, 0, sizeof(mh));
+	iov.iov_base = &rep;
+	iov.iov_len = sizeof(rep);
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cbuf;
+	mh.msg_controllen = sizeof(cbuf);
+	got = recvmsg(z->sock, &mh, MSG_CMSG_CLOEXEC);
+	if (got != (ssize_t)sizeof(rep)) {
+		errno = got < 0 ? errno : EPIPE;
+		return -1;
+	}
+	cm = CMSG_FIRSTHDR(&mh);
+	if (rep.pid <= 0 || !cm || cm->cmsg_type != SCM_RIGHTS) {
+		errno = rep.err ? rep.err : EPROTO;
+		return -1;
+	}
+	memcpy(pidfd, CMSG_DATA(cm), sizeof(int));
+	return rep.pid;
+}
+
+/* ------------------------------------------------------------------ */
 /* Slots and idmaps (shared between threads) */
 
 /*
@@ -1772,12 +2368,20 @@ static int uid_lock(const struct sandbox *sb, unsigned slot)
 	return fd;
 }
 
+/* A free slot: first one whose uid we hold already (its zygote is ready),
+ * then any whose uid no other process holds. */
 static int slot_take(struct sandbox *sb, unsigned *slot)
 {
 	int rc = -1;
 
 	pthread_mutex_lock(&sb->lock);
-	for (unsigned i = 0; i < sb->uid_count; i++) {
+	for (unsigned i = 0; rc < 0 && i < sb->uid_count; i++)
+		if (!sb->busy[i] && sb->lockfd[i] >= 0) {
+			sb->busy[i] = 1;
+			*slot = i;
+			rc = 0;
+		}
+	for (unsigned i = 0; rc < 0 && i < sb->uid_count; i++) {
 		int fd;
 
 		if (sb->busy[i])
@@ -1789,19 +2393,20 @@ static int slot_take(struct sandbox *sb, unsigned *slot)
 		sb->lockfd[i] = fd;
 		*slot = i;
 		rc = 0;
-		break;
 	}
 	pthread_mutex_unlock(&sb->lock);
 	return rc;
 }
 
+/* The uid stays ours while the slot has a zygote (zygote_stop lets go). */
 static void slot_give(struct sandbox *sb, unsigned slot)
 {
 	pthread_mutex_lock(&sb->lock);
 	sb->busy[slot] = 0;
-	if (sb->lockfd[slot] >= 0)
+	if (sb->lockfd[slot] >= 0 && sb->zyg[slot].sock < 0) {
 		close(sb->lockfd[slot]);
-	sb->lockfd[slot] = -1;
+		sb->lockfd[slot] = -1;
+	}
 	pthread_mutex_unlock(&sb->lock);
 }
 
@@ -2023,6 +2628,8 @@ struct run {
 	int have_slot;
 	int pidfd;
 	pid_t pid;
+	uint64_t flags;	  /* the keeper's clone flags */
+	int zygote_child; /* the keeper is the zygote's child, not ours */
 	/* parent ends */
 	int status_r, in_w, out_r, err_r, ch_r, go_w;
 	size_t in_off;
@@ -2358,6 +2965,8 @@ static int run_prepare(struct run *rn, int selftest, struct err *e)
 				 strerror(errno));
 	}
 	plan_run(rn);
+	if (!rn->xx[0] && sb->zygotes)
+		zygote_get(sb, rn->slot, rn->xx, sizeof(rn->xx));
 	if (!rn->xx[0] && boxcg_make(sb, &rn->cg, rn->slot, &rn->lim, rn->xx,
 				     sizeof(rn->xx)) == 0)
 		for (int i = 0; i < CG_N; i++)
@@ -2384,6 +2993,27 @@ static void run_kill(struct run *rn, int why, enum sandbox_timeout t)
 		syscall(SYS_pidfd_send_signal, rn->pidfd, SIGKILL, NULL, 0);
 }
 
+/* The keeper from the slot's zygote (see "Zygotes"); one more try with a
+ * new zygote if the old one is gone, and without CLONE_INTO_CGROUP if the
+ * kernel refuses it (the pid namespace still takes the tree down). */
+static pid_t spawn_via_zygote(struct run *rn)
+{
+	struct sandbox *sb = rn->sb;
+	const char *kill_dir = rn->cg.into_fd >= 0 ? rn->cg.dir[CG_KILL] : NULL;
+	const char *name = kill_dir ? strrchr(kill_dir, '/') + 1 : NULL;
+	pid_t pid;
+
+	pid = zygote_spawn(sb, rn->slot, &rn->job, rn->flags, rn->cg.into_fd,
+			   name, &rn->pidfd);
+	if (pid < 0 && rn->cg.into_fd >= 0 && errno != EPIPE &&
+	    errno != ECONNRESET)
+		pid = zygote_spawn(sb, rn->slot, &rn->job, rn->flags, -1, NULL,
+				   &rn->pidfd);
+	if (pid < 0 && (errno == EPIPE || errno == ECONNRESET))
+		zygote_stop(sb, rn->slot); /* a new one next time */
+	return pid;
+}
+
 static int run_spawn(struct run *rn, struct err *e)
 {
 	struct sandbox *sb = rn->sb;
@@ -2403,9 +3033,25 @@ static int run_spawn(struct run *rn, struct err *e)
 		flags |= CLONE_NEWIPC;
 	if (l & SANDBOX_UTSNS)
 		flags |= CLONE_NEWUTS;
+	rn->flags = flags;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	rn->t0 = now_seconds();
+	if (sb->zygotes && !rn->xx[0]) {
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		pid = spawn_via_zygote(rn);
+		saved = errno;
+		close_child_ends(rn);
+		if (pid < 0) {
+			errno = saved;
+			rn->pidfd = -1;
+			return err_errno(e,
+					 "cannot start the sandbox (zygote)");
+		}
+		rn->pid = pid;
+		rn->zygote_child = 1;
+		return 0;
+	}
 	pid = raw_clone_into(flags, 0, &rn->pidfd, rn->cg.into_fd);
 	if (pid < 0 && rn->cg.into_fd >= 0) {
 		/* No CLONE_INTO_CGROUP here: the keeper migrates. */
@@ -2565,7 +3211,7 @@ static void run_wait(struct run *rn)
 	}
 	/* The keeper is gone, and with it every process of the box: what
 	 * they wrote is in the pipes. */
-	{
+	if (!rn->zygote_child) {
 		siginfo_t si;
 		memset(&si, 0, sizeof(si));
 		while (waitid(P_PIDFD, (id_t)rn->pidfd, &si, WEXITED | __WALL) <
@@ -2606,11 +3252,17 @@ static void run_stats(struct run *rn)
 		if (read_at(mem, "memory.events", text, sizeof(text)) == 0)
 			r->oom_killed = keyed_value(text, "oom_kill") > 0;
 	} else {
+		long long base = rn->cg.mem_base > 0 ? rn->cg.mem_base : 0;
+
 		if (read_at(mem, "memory.max_usage_in_bytes", text,
 			    sizeof(text)) == 0)
-			r->cg_mem_peak = strtoll(text, NULL, 10);
+			r->cg_mem_peak = strtoll(text, NULL, 10) - base;
+		if (r->cg_mem_peak < -1)
+			r->cg_mem_peak = 0;
 		if (read_at(mem, "memory.oom_control", text, sizeof(text)) == 0)
-			r->oom_killed = keyed_value(text, "oom_kill") > 0;
+			r->oom_killed =
+			    keyed_value(text, "oom_kill") >
+			    (rn->cg.oom_base > 0 ? rn->cg.oom_base : 0);
 	}
 	if (r->max_rss_kb == 0 && r->cg_mem_peak > 0)
 		r->max_rss_kb = (long)(r->cg_mem_peak / 1024);
@@ -2959,8 +3611,11 @@ struct sandbox *sandbox_new(const struct sandbox_config *cfg, struct err *e)
 	sb->busy = xcalloc(sb->uid_count, 1);
 	sb->lockfd = xcalloc(sb->uid_count, sizeof(int));
 	sb->netns = xcalloc(sb->uid_count, sizeof(int));
-	for (unsigned i = 0; i < sb->uid_count; i++)
+	sb->zyg = xcalloc(sb->uid_count, sizeof(*sb->zyg));
+	for (unsigned i = 0; i < sb->uid_count; i++) {
 		sb->lockfd[i] = sb->netns[i] = -1;
+		sb->zyg[i].sock = sb->zyg[i].pidfd = -1;
+	}
 	sb->ncpu = sched_getaffinity(0, sizeof(cpus), &cpus) == 0
 		       ? CPU_COUNT(&cpus)
 		       : sysconf(_SC_NPROCESSORS_ONLN);
@@ -2997,6 +3652,9 @@ struct sandbox *sandbox_new(const struct sandbox_config *cfg, struct err *e)
 	update_layers(sb);
 	if (host_exposed(sb, e))
 		goto fail;
+	for (int i = 0; sb->root && i < CG_N; i++)
+		if ((sb->layers & cg_bit[i]) && sb->cg[i].base && !sb->cg[i].v2)
+			sb->zygotes = 1;
 	plan_system(&sb->sys);
 	if (self_test(sb, e) < 0 || host_exposed(sb, e))
 		goto fail;
@@ -3012,6 +3670,10 @@ void sandbox_free(struct sandbox *sb)
 {
 	if (!sb)
 		return;
+	/* Zygotes first: they live in groups below the bases. */
+	for (unsigned i = 0; sb->zyg && i < sb->uid_count; i++)
+		zygote_stop(sb, i);
+	free(sb->zyg);
 	for (size_t i = 0; i < sb->nmaps; i++)
 		close(sb->maps[i].fd);
 	free(sb->maps);
@@ -3029,6 +3691,9 @@ void sandbox_free(struct sandbox *sb)
 	plan_release(&sb->sys);
 	free(sb->bpf.filter);
 	free(sb->busy);
+	for (unsigned i = 0; sb->lockfd && i < sb->uid_count; i++)
+		if (sb->lockfd[i] >= 0)
+			close(sb->lockfd[i]);
 	free(sb->lockfd);
 	for (unsigned i = 0; sb->netns && i < sb->uid_count; i++)
 		if (sb->netns[i] >= 0)

@@ -281,8 +281,8 @@ kill "$sentinel" 2>/dev/null
 # Box cgroups of the suite's sandbox processes (all gone now) would be
 # leaks.
 stale=""
-for d in $(find /sys/fs/cgroup -maxdepth 8 -type d -name 'box-*' \
-	-path '*/workbook/*' 2>/dev/null); do
+for d in $(find /sys/fs/cgroup -maxdepth 8 -type d \
+	\( -name 'box-*' -o -name 'slot-*' \) -path '*/workbook/*' 2>/dev/null); do
 	pid=$(basename "$d" | cut -d- -f2)
 	grep -qx "$pid" "$res/pids" 2>/dev/null && stale="$stale $d"
 done
