@@ -48,10 +48,11 @@
  *   oom_score_adj to -1000; the program raises its own to 1000 instead,
  *   which any process may, so the OOM killer takes the program first.
  * - Moving a process into a cgroup takes the cgroup threadgroup lock for
- *   writing, which waits for an RCU grace period (measured: up to 30 ms on
- *   this loaded VM for the first move of a burst, ~40 us after).  The v2
- *   group is entered with CLONE_INTO_CGROUP instead (no move); the v1
- *   groups cannot be, so the keeper moves once per controller, back to back.
+ *   writing, which waits for an RCU grace period (measured: 5-16 ms per
+ *   move on this loaded VM, HZ=250, ~40 us for the next moves of a burst).
+ *   The v2 group is entered with CLONE_INTO_CGROUP (no move); the v1 groups
+ *   cannot be, so each slot has persistent v1 groups with a zygote living
+ *   in them that forks the slot's keepers (see "Zygotes").
  * - Creating a network namespace is the costliest part of a box (loopback
  *   device, sysctl tables, an asynchronous teardown): about 1 ms of CPU
  *   per run here.  Each slot keeps one and reuses it (see netns_get()).
@@ -60,19 +61,26 @@
  *   every root process of the machine.  That combination is now refused
  *   (host_exposed()), and the mount namespace cannot be disabled at all.
  *
- * How a run goes.  The calling thread clones a keeper (clone3, exit signal
- * 0 so nobody's waitpid(-1) can reap it, CLONE_PIDFD, straight into the
- * v2 box group) into fresh pid, mount, ipc and uts namespaces (plus a user
+ * How a run goes.  A keeper is cloned (clone3, CLONE_PIDFD, straight into
+ * the run's v2 group) by the slot's zygote, or by the calling thread when
+ * no v1 group is in use (exit signal 0 then, so nobody's waitpid(-1) can
+ * reap it), into fresh pid, mount, ipc and uts namespaces (plus a user
  * namespace when not root, and then a fresh network namespace too).  The
- * keeper moves itself into the v1 box groups, enters the slot's network
- * namespace, builds the new root on a tmpfs, pivots into it, then forks
- * the program (pid 2), which sets rlimits, no_new_privs, the seccomp
- * filter, drops to the box uid (one per slot, locked machine-wide) and
- * executes.  The keeper reaps everything and reports the program's wait
- * status over a pipe, then exits, which kills whatever the program left
- * behind.  The parent waits on the keeper's pidfd and the output pipes with
- * poll(), with a timeout computed from the wall and CPU deadlines (CPU time
- * cannot grow faster than the number of CPUs, so no polling loop).
+ * keeper enters the slot's network namespace, builds the new root on a
+ * tmpfs, pivots into it, then forks the program (pid 2), which sets
+ * rlimits, no_new_privs, the seccomp filter, drops to the box uid (one per
+ * slot, locked machine-wide) and executes.  The keeper reaps everything
+ * and reports the program's wait status over a pipe, then exits, which
+ * kills whatever the program left behind.  The parent waits on the
+ * keeper's pidfd and the output pipes with poll(), with a timeout computed
+ * from the wall and CPU deadlines (CPU time cannot grow faster than the
+ * number of CPUs, so no polling loop).
+ *
+ * Cost (tests/bench/sandbox.sh): about 2.5 ms more than a plain fork+exec
+ * of /bin/true when nothing competes for the CPUs (measured under
+ * SCHED_FIFO); on a loaded machine each of the extra hand-offs (parent,
+ * zygote, keeper, program) waits for a CPU, and the median grows with the
+ * load.
  *
  * Between clone and exec the child of a (possibly multithreaded) process
  * may only make system calls: no malloc, no stdio, and no glibc set*id()
