@@ -35,8 +35,9 @@ echo "== one sandboxed run, probed sandbox reused ($runs runs)"
 (cd "$box" && "$tmp/sandbox_bench" "$runs" "$box")
 
 # The same at real-time priority (root only), so that other work on the
-# machine does not add its scheduling delays to every hand-off.  (The
-# sandbox drops the priority for the program it runs.)
+# machine does not add its scheduling delays to our hand-offs.  The
+# program itself (/bin/true, plain or sandboxed) runs at normal priority:
+# the sandbox drops real-time scheduling for what it runs.
 if [ "$(id -u)" = 0 ] && command -v chrt >/dev/null 2>&1; then
 	echo
 	echo "== the same under SCHED_FIFO (no waiting for a CPU)"
