@@ -308,16 +308,13 @@ static int run_harness(struct check_ctx *ctx, const struct check_spec *spec,
 		spec->timeout_ms ? spec->timeout_ms : HARNESS_TIMEOUT_MS,
 	};
 	int rc = check_exec(ctx, &po, &pr, e);
-	free(argv);
-	free(env);
-	free(cpath);
-	free(dir);
 	if (rc < 0)
-		return -1;
+		goto out;
 	if (pr.exec_errno) {
 		err_set(e, "cannot run '%s': %s", lua, strerror(pr.exec_errno));
 		proc_result_release(&pr);
-		return -1;
+		rc = -1;
+		goto out;
 	}
 	parse_report(r, buf_cstr(&pr.out), pr.out.len, prefix);
 	keep_output(out, &pr, prefix);
@@ -340,6 +337,11 @@ static int run_harness(struct check_ctx *ctx, const struct check_spec *spec,
 		rc = 1;
 	}
 	proc_result_release(&pr);
+out:
+	free(argv);
+	free(env);
+	free(cpath);
+	free(dir);
 	return rc;
 }
 

@@ -13,9 +13,9 @@
  * results against a pure-Python version and times both; it reports on
  * stdout, one line each, every line starting with "WB1 NONCE " where NONCE
  * is the first line of its stdin (docs/checks/pyext.md): "step TEXT",
- * "fail TEXT", "note TEXT", "time base|native SECONDS [RUNS]", "ok [TEXT]".  With min_speedup the
- * check holds the ratio best base time / best native time to its
- * threshold, running the script again before it reports a miss.
+ * "fail TEXT", "note TEXT", "time base|native SECONDS [RUNS]", "ok [TEXT]".
+ * With min_speedup the check holds the ratio best base time / best native time
+ * to its threshold, running the script again before it reports a miss.
  *
  * The interpreter is $WORKBOOK_PYTHON, else /usr/bin/python3 (the one
  * python3-dev's headers belong to), else python3 on PATH; it names its own
@@ -316,17 +316,14 @@ static int run_harness(struct check_ctx *ctx, const struct check_spec *spec,
 		spec->timeout_ms ? spec->timeout_ms : HARNESS_TIMEOUT_MS,
 	};
 	int rc = check_exec(ctx, &po, &pr, e);
-	free(argv);
-	free(env);
-	free(cpath);
-	free(dir);
 	if (rc < 0)
-		return -1;
+		goto out;
 	if (pr.exec_errno) {
 		err_set(e, "cannot run '%s': %s", python,
 			strerror(pr.exec_errno));
 		proc_result_release(&pr);
-		return -1;
+		rc = -1;
+		goto out;
 	}
 	parse_report(r, buf_cstr(&pr.out), pr.out.len, prefix);
 	keep_output(out, &pr, prefix);
@@ -349,6 +346,11 @@ static int run_harness(struct check_ctx *ctx, const struct check_spec *spec,
 		rc = 1;
 	}
 	proc_result_release(&pr);
+out:
+	free(argv);
+	free(env);
+	free(cpath);
+	free(dir);
 	return rc;
 }
 
