@@ -19,6 +19,7 @@ static const struct check_kind *const kinds[] = {
 	&check_tests,
 	&check_io,
 	&check_sanitize,
+	&check_speedup,
 	&check_startup,
 	&check_throughput,
 	&check_size,
