@@ -19,11 +19,11 @@ static const struct check_kind *const kinds[] = {
 	&check_tests,
 	&check_io,
 	&check_sanitize,
-	&check_speedup,
 	&check_startup,
 	&check_throughput,
 	&check_size,
 	&check_freestanding,
+	&check_speedup,
 	&check_wasm,
 	&check_luamod,
 	&check_pyext,
@@ -102,6 +102,9 @@ int check_exec(struct check_ctx *ctx, struct proc_opts *po,
 	/* A grading run sees its build folder (read-write), the compiled
 	 * programs in the cache and the lesson's own files; nothing else of
 	 * the course (not solutions/). */
+	if (ctx->opts && ctx->opts->sandbox &&
+	    path_mkdirs(ctx->build->cache_dir, e) < 0)
+		return -1;
 	const char *binds[] = {ctx->build->cache_dir,
 			       ctx->ex->section ? ctx->ex->section->dir : NULL,
 			       NULL};
@@ -139,10 +142,15 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/*
+ * The exercise's status: a failing or broken check fails it; a required
+ * check that could not run here (its tool is missing) leaves it unproven
+ * (skip, never pass); otherwise it passes.
+ */
 static void summarise(struct exercise_result *x)
 {
-	size_t pass = 0, fail = 0, err = 0, skip = 0;
-	const struct check_result *first_bad = NULL;
+	size_t pass = 0, fail = 0, err = 0, skip = 0, held = 0;
+	const struct check_result *first_bad = NULL, *first_held = NULL;
 
 	for (size_t i = 0; i < x->nchecks; i++) {
 		switch (x->checks[i].status) {
@@ -157,6 +165,11 @@ static void summarise(struct exercise_result *x)
 			break;
 		case VS_SKIP:
 			skip++;
+			if (!x->checks[i].optional) {
+				held++;
+				if (!first_held)
+					first_held = &x->checks[i];
+			}
 			break;
 		}
 		if (!first_bad && (x->checks[i].status == VS_FAIL ||
@@ -170,7 +183,7 @@ static void summarise(struct exercise_result *x)
 		x->status = VS_ERROR;
 	} else if (fail) {
 		x->status = VS_FAIL;
-	} else if (pass) {
+	} else if (pass && !held) {
 		x->status = VS_PASS;
 	} else {
 		x->status = VS_SKIP;
@@ -184,6 +197,11 @@ static void summarise(struct exercise_result *x)
 		x->message = skip ? xasprintf("all %zu checks passed (%zu skipped)",
 					      pass, skip)
 				  : xasprintf("all %zu checks passed", pass);
+	} else if (first_held) {
+		x->message = xasprintf("not proven here: %s could not run (%s)",
+				       first_held->name,
+				       first_held->message ? first_held->message
+							   : "skipped");
 	} else {
 		x->message = xstrdup("no check could run here");
 	}
@@ -256,6 +274,7 @@ int check_run_exercise(const struct course *course, const struct exercise *ex,
 			x, spec->name, spec->kind,
 			check_stage_name(k ? k->stage : STAGE_VERIFY));
 		c->hidden = spec->hidden;
+		c->optional = spec->optional;
 		index[i] = x->nchecks - 1;
 	}
 	for (enum check_stage s = STAGE_COMPILE; s <= STAGE_VERIFY; s++)

@@ -47,6 +47,7 @@ struct check_spec {
 	char *name;      /* defaults to kind */
 	char *where;     /* "lessons/memory/lesson.lua:23" */
 	int hidden;      /* kept out of the student copy, marked in reports */
+	int optional;    /* a skip (tool missing) does not hold the exercise */
 	double points;   /* partial credit; 0: all-or-nothing */
 	int timeout_ms;  /* 0: the kind's default */
 	struct param *params;

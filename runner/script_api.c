@@ -80,6 +80,8 @@ static const struct field feedback_fields[] = {
 static const struct check_field common_check_fields[] = {
 	{"name", PARAM_STR, 0, "a name for reports (default: the kind)"},
 	{"hidden", PARAM_BOOL, 0, "kept out of the student copy"},
+	{"optional", PARAM_BOOL, 0,
+	 "when its tool is missing the exercise can still pass"},
 	{"points", PARAM_NUM, 0, "partial credit for this check"},
 	{"timeout", PARAM_NUM, 0, "seconds before the run is killed"},
 	{NULL, 0, 0, NULL},
@@ -852,6 +854,9 @@ static void copy_check(lua_State *L, struct check_spec *c, const char *dir)
 	c->where = xstrdup(where_of(L, idx));
 	lua_getfield(L, idx, "hidden");
 	c->hidden = lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	lua_getfield(L, idx, "optional");
+	c->optional = lua_toboolean(L, -1);
 	lua_pop(L, 1);
 	lua_getfield(L, idx, "points");
 	c->points = lua_tonumber(L, -1);

@@ -48,6 +48,7 @@ struct check_result {
 	size_t nsubtests, capsubtests;
 	double points, max_points; /* partial credit; 0/0 when not used */
 	int hidden;
+	int optional;    /* a skip of this check does not hold the exercise */
 	double seconds;
 };
 
