@@ -496,7 +496,7 @@ static int dev_check(struct app *a, char **names, int nnames, int jobs,
 		int whole = nnames == 0;
 		for (int m = 0; m < nnames; m++)
 			whole |= !strcmp(names[m], s->id);
-		if (s->error && nnames == 0)
+		if (s->error && whole)
 			emit(o, 0, "lesson", s->id, "%s", s->error);
 		else if (!s->error && whole)
 			lint_section(s, o);
@@ -519,7 +519,7 @@ static int dev_check(struct app *a, char **names, int nnames, int jobs,
 			p.n++;
 		}
 	}
-	if (nnames && p.n == 0) {
+	if (nnames && p.n == 0 && o->total == 0) {
 		fprintf(stderr, "workbook: no exercise matches\n");
 		free(p.jobs);
 		return 2;
