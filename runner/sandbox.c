@@ -991,6 +991,16 @@ static int deny_setid_modes(scmp_filter_ctx ctx)
 	return rc;
 }
 
+/* One rule on one argument (libseccomp's SCMP_A* macros leave fields to
+ * the default, which clang's -Wmissing-field-initializers dislikes). */
+static int rule_arg(scmp_filter_ctx ctx, uint32_t action, int nr, unsigned arg,
+		    enum scmp_compare op, scmp_datum_t a, scmp_datum_t b)
+{
+	struct scmp_arg_cmp cmp = {arg, op, a, b};
+
+	return seccomp_rule_add_array(ctx, action, nr, 1, &cmp);
+}
+
 static int build_seccomp(struct sandbox *sb, char *why, size_t n)
 {
 	static const char *const deny[] = {
@@ -1066,17 +1076,15 @@ static int build_seccomp(struct sandbox *sb, char *why, size_t n)
 			goto out;
 	}
 	what = "socket";
-	rc = seccomp_rule_add(ctx, eperm, SCMP_SYS(socket), 1,
-			      SCMP_A0(SCMP_CMP_NE, AF_UNIX));
+	rc = rule_arg(ctx, eperm, SCMP_SYS(socket), 0, SCMP_CMP_NE, AF_UNIX, 0);
 	if (rc == 0)
-		rc = seccomp_rule_add(ctx, eperm, SCMP_SYS(socketpair), 1,
-				      SCMP_A0(SCMP_CMP_NE, AF_UNIX));
+		rc = rule_arg(ctx, eperm, SCMP_SYS(socketpair), 0, SCMP_CMP_NE,
+			      AF_UNIX, 0);
 	for (size_t i = 0; rc == 0 && i < sizeof(nsflags) / sizeof(nsflags[0]);
 	     i++) {
 		what = "clone";
-		rc = seccomp_rule_add(
-		    ctx, eperm, SCMP_SYS(clone), 1,
-		    SCMP_A0(SCMP_CMP_MASKED_EQ, nsflags[i], nsflags[i]));
+		rc = rule_arg(ctx, eperm, SCMP_SYS(clone), 0,
+			      SCMP_CMP_MASKED_EQ, nsflags[i], nsflags[i]);
 	}
 	/* clone3 passes its flags in memory seccomp cannot read: say it does
 	 * not exist, and glibc falls back to clone. */
@@ -1087,9 +1095,8 @@ static int build_seccomp(struct sandbox *sb, char *why, size_t n)
 	}
 	if (rc == 0) {
 		what = "ioctl";
-		rc = seccomp_rule_add(
-		    ctx, eperm, SCMP_SYS(ioctl), 1,
-		    SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCSTI));
+		rc = rule_arg(ctx, eperm, SCMP_SYS(ioctl), 1,
+			      SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCSTI);
 	}
 	if (rc == 0) {
 		what = "set-id bits";
@@ -1156,7 +1163,10 @@ static void plan_release(struct plan *p)
 static void plan_copy(struct plan *to, const struct plan *from)
 {
 	for (size_t i = 0; i < from->n; i++) {
-		struct mstep *s = plan_add(to, from->v[i].op, NULL, "", 0);
+		struct mstep *s;
+
+		to->v = xgrow(to->v, &to->cap, to->n + 1, sizeof(*to->v));
+		s = &to->v[to->n++];
 		*s = from->v[i];
 		s->src = from->v[i].src ? xstrdup(from->v[i].src) : NULL;
 		s->dst = xstrdup(from->v[i].dst);
@@ -2948,7 +2958,9 @@ static int run_prepare(struct run *rn, int selftest, struct err *e)
 
 	j->lim = rn->lim;
 	j->argv = selftest ? NULL : o->argv;
-	j->env = o->env ? o->env : (char *const[]){NULL};
+	static char *const no_env[] = {NULL};
+
+	j->env = o->env ? o->env : no_env;
 	for (char *const *v = j->env; *v; v++)
 		if (!strncmp(*v, "PATH=", 5))
 			path = *v + 5;
@@ -3694,8 +3706,9 @@ void sandbox_free(struct sandbox *sb)
 		/* Only succeeds when no other process has boxes there. */
 		if (sb->cg[i].base && !shared)
 			rmdir(sb->cg[i].base);
-		free(sb->cg[i].base);
 	}
+	for (int i = 0; i < CG_N; i++)
+		free(sb->cg[i].base);
 	plan_release(&sb->sys);
 	free(sb->bpf.filter);
 	free(sb->busy);
