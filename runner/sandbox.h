@@ -113,7 +113,11 @@ struct sandbox_config {
  * Returns NULL with e set.  Free with sandbox_free().
  */
 struct sandbox *sandbox_new(const struct sandbox_config *cfg, struct err *e);
-/* Release; removes the cgroup folders this sandbox made. */
+/* Release: stops the helper processes and removes the cgroup folders this
+ * sandbox made.  (A sandbox keeps, per slot it has used, a network
+ * namespace and, where v1 cgroups are in use, a small helper process, our
+ * child, that forks the boxes; helpers leave on their own, cleaning up,
+ * if this process dies without calling this.) */
 void sandbox_free(struct sandbox *sb);
 
 /* The layers in effect, as bits and as "pidns,mntns,...".  Valid as long as
