@@ -720,8 +720,7 @@ static int ex_key(struct tui *t, struct screen *s, int key)
 		show_output(t, x);
 		return 1;
 	case 'c':
-		if (!busy(t, x))
-			show_solution(t, x);
+		show_solution(t, x);
 		return 1;
 	case 'x':
 		if (busy(t, x))

@@ -30,7 +30,8 @@ struct map {
 	size_t cursor; /* into shown */
 	size_t top;
 	char filter[256];
-	int filtering; /* the / prompt is open */
+	int filtering;	 /* the / prompt is open */
+	unsigned serial; /* the last step followed (tui.step_serial) */
 	struct view v;
 };
 
@@ -237,6 +238,25 @@ static void build(struct tui *t, struct map *m, int width)
 	}
 }
 
+/* Back from a lesson: the cursor on the step seen last. */
+static void follow_step(struct tui *t, struct map *m)
+{
+	size_t i;
+
+	if (m->serial == t->step_serial)
+		return;
+	m->serial = t->step_serial;
+	for (i = 0; i < m->nshown; i++) {
+		const struct item *it = &m->items[m->shown[i]];
+
+		if (it->sec == t->last_section &&
+		    it->step == (long)t->last_step) {
+			m->cursor = i;
+			return;
+		}
+	}
+}
+
 static void map_draw(struct tui *t, struct screen *s)
 {
 	struct map *m = s->data;
@@ -246,6 +266,7 @@ static void map_draw(struct tui *t, struct screen *s)
 
 	if (m->filtering)
 		apply_filter(t, m);
+	follow_step(t, m);
 	totals(t, &done, &total, &qdone, &qtotal);
 	view_bar(bar, sizeof(bar), total ? (double)done / (double)total : 0,
 		 20);
@@ -330,6 +351,7 @@ static int map_key(struct tui *t, struct screen *s, int key)
 
 	if (page < 1)
 		page = 1;
+	follow_step(t, m);
 	switch (key) {
 	case 'j':
 	case K_DOWN:
@@ -448,6 +470,9 @@ int ui_open_step(struct tui *t, const struct section *s, size_t step)
 	}
 	while (t->depth > 1)
 		ui_pop(t);
+	t->last_section = s;
+	t->last_step = step;
+	t->step_serial++;
 	switch (s->steps[step].kind) {
 	case STEP_PAGE:
 		reader_open(t, s, step);

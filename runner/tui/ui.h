@@ -97,6 +97,10 @@ struct tui {
 	int wake[2];
 	int poll_fd;
 	int poll_ms;
+	/* The step opened last (ui_open_step), so the map can follow. */
+	const struct section *last_section;
+	size_t last_step;
+	unsigned step_serial;
 	/* Timing trace for `make bench` ($WORKBOOK_TUI_TRACE). */
 	void *trace;
 };

@@ -38,6 +38,7 @@ wb_pid() { pane pane_pid; }
 # Start workbook in a pane; the pane writes the clock just before exec,
 # so tmux's own start-up is not counted.
 bench_start() { # DIR TRACE
+  _tui_new_server
   _tui_conf=$(mktemp "$_tmp_root/tmux.XXXXXX")
   printf 'set -g default-terminal screen\nset -g status off\n' >"$_tui_conf"
   tmux_ new-session -d -s t -x 100 -y 30 \

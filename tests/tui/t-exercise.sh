@@ -58,6 +58,7 @@ expect_screen '✗ compiles' "a write in place is seen"
 expect_screen "hello.c:2:[0-9]+: error: expected" "compiler errors show with file:line"
 cp "$ws/solutions/demo/hello.c" "$ws/exercises/demo/hello.c"
 expect_screen '✓ says hello' "and the fix after it"
+expect_screen 'State +✓ passed' "the run is over"
 
 keys c
 expect_screen 'hello › solution' "c shows the solution once passed"

@@ -45,7 +45,14 @@ keys Up Enter
 expect_screen 'Not quite: the answer is 2\.' "Up and Enter answer the choice under the cursor"
 keys Enter
 expect_screen 'demo › Reading for the tests' "Enter after a wrong answer goes to the page on_answer names"
-keys q Enter
+keys q
+expect_screen 'TUI test course' "back at the map"
+if screen_e | grep -E $'\e\\[7m' | grep -q 'Reading for the tests'; then
+  ok "the map's cursor follows to the step seen last"
+else
+  not_ok "the map's cursor follows to the step seen last"; diag "$(screen_e | cat -v)"
+fi
+keys j Enter
 expect_screen 'Which of these numbers is even\?' "back at the quiz"
 keys 2
 expect_screen 'Right\.' "answered right"

@@ -18,10 +18,18 @@
 # real course's wording).
 
 _tui_sock="wbtui$$"
+_tui_n=0
 _tui_conf=""
 TUI_TIMEOUT=${TUI_TIMEOUT:-15}
 
 tmux_() { tmux -L "$_tui_sock" -f "$_tui_conf" "$@"; }
+
+# Each session gets a server of its own: a server being killed cannot be
+# mistaken for the next one.
+_tui_new_server() {
+  _tui_n=$((_tui_n + 1))
+  _tui_sock="wbtui$$.$_tui_n"
+}
 
 # Skip the whole file (one TAP line) when tmux is missing; nothing else
 # is a reason to skip.
@@ -54,6 +62,7 @@ tui_start() {
     if [ "$1" = "--" ]; then shift; args=("$@"); break; fi
     envs+=("$1"); shift
   done
+  _tui_new_server
   _tui_conf=$(mktemp "$_tmp_root/tmux.XXXXXX")
   cat >"$_tui_conf" <<'EOF'
 set -g default-terminal screen
@@ -74,6 +83,7 @@ EOF
 # Start a shell instead (for ^Z and fg): the caller types the command.
 tui_start_shell() {
   local dir=$1 cols=$2 rows=$3
+  _tui_new_server
   _tui_conf=$(mktemp "$_tmp_root/tmux.XXXXXX")
   printf 'set -g remain-on-exit on\nset -g default-terminal screen\nset -g status off\n' >"$_tui_conf"
   tmux_ new-session -d -s t -x "$cols" -y "$rows" \
