@@ -98,7 +98,7 @@ static void test_paragraph_wraps_at_width(void **state)
 	const char *src = "Native code wins where it wins: true parallelism, "
 			  "memory control, fast start-up and tiny binaries.";
 	char rejoined[512] = "";
-	size_t i;
+	size_t i, n = 0;
 
 	(void)state;
 	render(src, 20, 0);
@@ -106,9 +106,8 @@ static void test_paragraph_wraps_at_width(void **state)
 	for (i = 0; i < fx.l.nlines; i++) {
 		assert_true(fx.l.lines[i].width <= 20);
 		assert_false(fx.l.lines[i].flags & MD_LINE_WIDE);
-		if (i)
-			strcat(rejoined, " ");
-		strcat(rejoined, line(i));
+		n += (size_t)snprintf(rejoined + n, sizeof(rejoined) - n,
+				      "%s%s", i ? " " : "", line(i));
 	}
 	/* Breaks happen only at spaces: no word is cut. */
 	assert_string_equal(rejoined, src);
@@ -129,17 +128,14 @@ static void test_rewrap_keeps_reading_position(void **state)
 	struct md_pos pos;
 	char *want;
 	size_t top, i;
+	size_t n = 0;
 	int k;
 
 	(void)state;
-	for (k = 0; k < 40; k++) {
-		char w[32];
 
-		snprintf(w, sizeof(w), "word%02d ", k);
-		strcat(text, w);
-		if (k == 19)
-			strcat(text, "\n\n");
-	}
+	for (k = 0; k < 40; k++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "word%02d %s",
+				      k, k == 19 ? "\n\n" : "");
 	render(text, 60, 0);
 	top = 4;
 	pos = md_layout_pos(&fx.l, top);
@@ -340,7 +336,7 @@ static void test_very_long_word_is_split(void **state)
 
 	(void)state;
 	memset(word, 'x', 150);
-	strcpy(word + 150, " tail");
+	snprintf(word + 150, sizeof(word) - 150, " tail");
 	render(word, 40, 0);
 	assert_int_equal(fx.l.nlines, 4);
 	for (i = 0; i < 3; i++)
@@ -456,7 +452,8 @@ static void test_deep_nesting_is_bounded(void **state)
 
 	(void)state;
 	memset(src, '>', 1000);
-	strcpy(src + 1000, " deep text that wraps around the narrow width\n");
+	snprintf(src + 1000, sizeof(src) - 1000,
+		 " deep text that wraps around the narrow width\n");
 	render(src, 30, 1);
 	for (i = 0; i < fx.l.nlines; i++)
 		assert_true(fx.l.lines[i].width <= 30);
