@@ -9,9 +9,9 @@
 
 int main(void)
 {
-	int ports[] = {22, 80, 2024, 5432, 8080};
+	int ports[] = {22, 80, 5432, 8080};
 
-	for (int i = 0; i < 5; i++) {
+	for (int i = 0; i < 4; i++) {
 		struct sockaddr_in a = {0};
 		int fd = socket(AF_INET, SOCK_STREAM, 0);
 
