@@ -917,7 +917,8 @@ static void test_fork_storm_is_stopped_and_cleaned(void **state)
 	char *text;
 	long pgid;
 
-	make(f, "compiles {}, tests { file = \"e_test.c\", timeout = 1 }", 1,
+	/* 2 s: the storm must start before the kill even on a busy machine. */
+	make(f, "compiles {}, tests { file = \"e_test.c\", timeout = 2 }", 1,
 	     add_test, learner);
 	free(learner);
 	x = run(f);
