@@ -41,6 +41,7 @@ static const struct key_entry keys[] = {
     {"Esc", "clear the filter", KS_MAP, NULL, NULL, 0},
     {"/", "search the text", KS_READER | KS_PAGER, "/", "search", 3},
     {"n N", "next / previous match", KS_READER | KS_PAGER, "n/N", "match", 5},
+    {"Esc", "close the output or solution (like q)", KS_PAGER, NULL, NULL, 0},
     {"h l Left Right", "scroll wide code and tables sideways",
      KS_READER | KS_PAGER, NULL, NULL, 0},
     {"Enter", "go on to the next step", KS_READER, "Enter", "next", 2},
