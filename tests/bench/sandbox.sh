@@ -5,7 +5,9 @@
 #
 # 1. Per run, the grader's case: one probed sandbox reused for RUNS runs of
 #    /bin/true (sandbox_run), against RUNS plain fork+exec+wait of the same
-#    program, medians side by side (tests/bench/sandbox_bench.c).
+#    program, medians side by side (tests/bench/sandbox_bench.c): wall
+#    time, and the CPU time spent (ours plus the box's, from its cgroup),
+#    which other work on the machine hardly changes.
 # 2. The whole command, probe included: `workbook sandbox -- /bin/true`
 #    against /bin/true, medians from hyperfine (skipped without it or
 #    without build/workbook).

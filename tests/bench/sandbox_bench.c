@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,6 +24,16 @@ static double now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* CPU seconds of this thread, and of our reaped children. */
+static double cpu_of(int who)
+{
+	struct rusage ru;
+
+	getrusage(who, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -63,10 +74,12 @@ int main(int argc, char **argv)
 	const char *box = argc > 2 ? argv[2] : ".";
 	double *plain = calloc((size_t)n, sizeof(double));
 	double *boxed = calloc((size_t)n, sizeof(double));
+	double *plain_cpu = calloc((size_t)n, sizeof(double));
+	double *boxed_cpu = calloc((size_t)n, sizeof(double));
 	struct sandbox *sb;
 	struct err e;
 
-	if (n < 1 || !plain || !boxed)
+	if (n < 1 || !plain || !boxed || !plain_cpu || !boxed_cpu)
 		return 2;
 	struct sandbox_config cfg;
 
@@ -84,22 +97,30 @@ int main(int argc, char **argv)
 		struct sandbox_run_opts o;
 		struct sandbox_result r;
 		double t0 = now_ms();
+		double c0 = cpu_of(RUSAGE_THREAD) + cpu_of(RUSAGE_CHILDREN);
 
 		if (plain_run(args) < 0) {
 			fprintf(stderr, "sandbox_bench: plain run failed\n");
 			return 1;
 		}
 		plain[i] = now_ms() - t0;
+		plain_cpu[i] =
+		    (cpu_of(RUSAGE_THREAD) + cpu_of(RUSAGE_CHILDREN) - c0) *
+		    1e3;
 		memset(&o, 0, sizeof(o));
 		o.argv = args;
 		o.box = box;
 		t0 = now_ms();
+		c0 = cpu_of(RUSAGE_THREAD);
 		if (sandbox_run(sb, &o, &r, &e) < 0 || r.status != SB_OK) {
 			fprintf(stderr, "sandbox_bench: %s\n",
 				e.msg[0] ? e.msg : r.message);
 			return 1;
 		}
 		boxed[i] = now_ms() - t0;
+		/* ours, plus the box's (keeper, program) from its cgroup */
+		boxed_cpu[i] =
+		    (cpu_of(RUSAGE_THREAD) - c0 + r.cpu_seconds) * 1e3;
 		sandbox_result_release(&r);
 	}
 	double p = median(plain, n), b = median(boxed, n);
@@ -107,8 +128,17 @@ int main(int argc, char **argv)
 	printf("plain fork+exec of /bin/true: %.3f ms (median of %d)\n", p, n);
 	printf("sandboxed run of /bin/true:   %.3f ms (median of %d)\n", b, n);
 	printf("extra cost of the sandbox:    %.3f ms\n", b - p);
+	p = median(plain_cpu, n);
+	b = median(boxed_cpu, n);
+	printf("CPU per plain run:            %.3f ms (median)\n", p);
+	printf("CPU per sandboxed run:        %.3f ms (median; the box's "
+	       "part from its cgroup)\n",
+	       b);
+	printf("extra CPU of the sandbox:     %.3f ms\n", b - p);
 	sandbox_free(sb);
 	free(plain);
 	free(boxed);
+	free(plain_cpu);
+	free(boxed_cpu);
 	return 0;
 }
