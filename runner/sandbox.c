@@ -77,10 +77,11 @@
  * number of CPUs, so no polling loop).
  *
  * Cost (tests/bench/sandbox.sh): about 2.5 ms more than a plain fork+exec
- * of /bin/true when nothing competes for the CPUs (measured under
- * SCHED_FIFO); on a loaded machine each of the extra hand-offs (parent,
- * zygote, keeper, program) waits for a CPU, and the median grows with the
- * load.
+ * of /bin/true when nothing competes for the CPUs (measured with every
+ * process under SCHED_FIFO), and 2.7-2.9 ms more CPU time per run at any
+ * load; on a loaded machine each of the extra hand-offs (parent, zygote,
+ * keeper, program) also waits for a CPU, and the wall-time median grows
+ * with the load (8-13 ms at a load average of 5-8 on 2 CPUs).
  *
  * Between clone and exec the child of a (possibly multithreaded) process
  * may only make system calls: no malloc, no stdio, and no glibc set*id()
