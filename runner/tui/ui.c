@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "course.h"
 #include "tui/md.h"
 #include "tui/text.h"
 #include "tui/tui.h"
@@ -590,10 +591,25 @@ static void draw_title(struct tui *t)
 {
 	struct screen *s = ui_top(t);
 
+	char pos[64];
+	int pw = 0;
+
 	move(0, 0);
 	clrtoeol();
-	if (s)
-		ui_draw_text(t, 0, 1, t->cols - 2, ST_TITLE, s->title);
+	if (!s)
+		return;
+	/* Steps say where they stand in their lesson. */
+	if (s->is_step && s->section) {
+		snprintf(pos, sizeof(pos), "step %zu/%zu", s->step + 1,
+			 s->section->nsteps);
+		pw = (int)strlen(pos);
+		if (pw + 10 < t->cols)
+			ui_draw_text(t, 0, t->cols - pw - 1, pw, ST_DIM, pos);
+		else
+			pw = 0;
+	}
+	ui_draw_text(t, 0, 1, t->cols - 2 - (pw ? pw + 2 : 0), ST_TITLE,
+		     s->title);
 }
 
 static void draw_too_small(struct tui *t)

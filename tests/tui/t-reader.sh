@@ -10,6 +10,7 @@ tui_start "$ws" 80 24
 wait_for 'TUI test course' || { not_ok "map"; diag "$last"; }
 keys g Enter
 expect_screen '^ Reading for the tests' "the heading is shown"
+expect_screen '^ demo › Reading for the tests +step 1/4 *$' "the title row says which step of the lesson"
 expect_screen '^ ═+' "a level-1 heading is underlined"
 expect_screen '^ • one item' "list items get bullets"
 expect_screen '^   ◦ a nested item' "nested items are indented"
