@@ -114,6 +114,10 @@ static void add_sanitize(struct argv *a, const char *list)
 	free(flag);
 	if (strstr(list, "undefined"))
 		argv_add(a, "-fno-sanitize-recover=undefined");
+	/* With both, let AddressSanitizer name an overflow (UBSan's
+	 * object-size check would report it first, less clearly). */
+	if (strstr(list, "undefined") && strstr(list, "address"))
+		argv_add(a, "-fno-sanitize=object-size");
 	argv_add(a, "-fno-omit-frame-pointer");
 }
 

@@ -24,6 +24,8 @@ static const struct check_kind *const kinds[] = {
 	&check_size,
 	&check_freestanding,
 	&check_speedup,
+	&check_forbid,
+	&check_fuzz,
 	&check_wasm,
 	&check_luamod,
 	&check_pyext,
@@ -308,7 +310,9 @@ char *check_learner_object(struct check_ctx *ctx, const char *sanitize,
 		.std = "c11",
 		.warnings = 1,
 		.sanitize = sanitize,
-		.opt = "-O1 -g",
+		/* Under sanitizers, -O0: the optimiser may delete the very
+		 * store that overflows. */
+		.opt = sanitize ? "-O0 -g" : "-O1 -g",
 	};
 	struct build_result r;
 	char *obj;

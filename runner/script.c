@@ -60,6 +60,10 @@ static void *script_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		s->mem_hit = 1;
 		return NULL;
 	}
+	/* Allocation is work too: a loop that allocates and frees under a
+	 * pcall must still run out of budget. */
+	if (nsize > osize)
+		s->left -= (long)((nsize - osize) / 64);
 	void *q = realloc(ptr, nsize);
 	if (!q)
 		return NULL;
@@ -75,6 +79,15 @@ static void where_at(lua_State *L, int level, char *out, size_t n)
 	if (lua_getstack(L, level, &ar) && lua_getinfo(L, "Sl", &ar) &&
 	    ar.currentline > 0)
 		snprintf(out, n, "%s:%d", ar.short_src, ar.currentline);
+}
+
+/* "20 million" for round budgets, the number otherwise. */
+static void budget_words(long budget, char *out, size_t n)
+{
+	if (budget >= 1000000 && budget % 1000000 == 0)
+		snprintf(out, n, "%ld million", budget / 1000000);
+	else
+		snprintf(out, n, "%ld", budget);
 }
 
 static void budget_hook(lua_State *L, lua_Debug *ar)
@@ -102,9 +115,10 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
 		 * back: a pcall in the lesson cannot catch its way out. */
 		lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
 	}
-	lua_pushfstring(L, "%s: stopped: the script ran too long (more than %d million instructions)",
-			s->where[0] ? s->where : "?",
-			(int)(s->budget / 1000000));
+	char words[32];
+	budget_words(s->budget, words, sizeof(words));
+	lua_pushfstring(L, "%s: stopped: the script ran too long (more than %s instructions)",
+			s->where[0] ? s->where : "?", words);
 	lua_error(L);
 }
 
@@ -162,10 +176,11 @@ static int script_pcall(struct script *s, int nargs, int nres, struct err *e)
 		char line[ERR_MAX];
 		first_line(lua_tostring(L, -1) ? lua_tostring(L, -1) : "",
 			   line, sizeof(line));
+		char words[32];
+		budget_words(s->budget, words, sizeof(words));
 		if (!strstr(line, "stopped: the script ran too long"))
-			err_set(e, "%s: stopped: the script ran too long (more than %d million instructions)",
-				s->where[0] ? s->where : "?",
-				(int)(s->budget / 1000000));
+			err_set(e, "%s: stopped: the script ran too long (more than %s instructions)",
+				s->where[0] ? s->where : "?", words);
 		else
 			err_set(e, "%s", line);
 	} else if (status == LUA_ERRMEM || s->mem_hit) {

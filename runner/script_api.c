@@ -675,12 +675,16 @@ static int l_exercise(lua_State *L)
 	if (file[0] == '/' || strstr(file, ".."))
 		return luaL_error(L, "exercise file '%s' must be a relative path like exercises/x/y.c",
 				  file);
+	/* The workspace, the course, or the starter workbook kept when the
+	 * learner deleted the file (reset brings it back). */
 	lua_pushfstring(L, "%s/%s", s->workspace, file);
 	lua_pushfstring(L, "%s/%s", s->course->root, file);
-	if (!path_exists(lua_tostring(L, -2)) &&
+	lua_pushfstring(L, "%s/.workbook/starters/%s", s->workspace, file);
+	if (!path_exists(lua_tostring(L, -3)) &&
+	    !path_exists(lua_tostring(L, -2)) &&
 	    !path_exists(lua_tostring(L, -1)))
 		return luaL_error(L, "exercise file '%s' not found", file);
-	lua_pop(L, 3);
+	lua_pop(L, 4);
 	lua_getfield(L, 1, "solution");
 	const char *sol = lua_tostring(L, -1);
 	if (sol[0] == '/' || strstr(sol, ".."))

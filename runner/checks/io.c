@@ -162,9 +162,9 @@ static int run(struct check_ctx *ctx, const struct check_spec *spec,
 		free(exe);
 		goto out;
 	}
+	proc_describe(&pr, &po, how, sizeof(how)); /* reads po.argv */
 	free(argv);
 	free(exe);
-	proc_describe(&pr, &po, how, sizeof(how));
 	msg[0] = '\0';
 	if (pr.timed_out || pr.cancelled || pr.signaled) {
 		snprintf(msg, sizeof(msg), "the program %s", how);
