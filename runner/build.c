@@ -220,6 +220,7 @@ int build_run(struct build *b, const struct build_job *j,
 	po.argv = a.v;
 	po.env = compile_env();
 	po.timeout_ms = b->timeout_ms;
+	po.cpu_seconds = b->timeout_ms / 1000;
 	po.capture_max = BUF_CAPTURE_MAX;
 	/* In the sandbox the compiler sees the output's folder (read-write)
 	 * and the folders of its inputs (read-only), nothing more. */
