@@ -12,6 +12,12 @@ local function back_to_reading(a)
   end
 end
 
+-- cmocka's fail_msg text lands in the output excerpt, the failing test
+-- names in the diagnostics: look in both.
+local function seen(r, pattern)
+  return r:diag_matches(pattern) or r:output_matches(pattern)
+end
+
 local function message_of(r, name)
   for _, c in ipairs(r.checks) do
     if c.name == name or c.kind == name then
@@ -129,6 +135,7 @@ lesson {
         target = "cortex-m3",
         board = "board_cm3.c",
         ldscript = "cm3.ld",
+        optional = true, -- needs gcc-arm-none-eabi and qemu-system-arm
       },
     },
     hints = {
@@ -159,7 +166,7 @@ lesson {
         end
         return feedback(lines)
       end
-      if r:diag_matches("wrote odr directly") then
+      if seen(r, "wrote odr directly") then
         return feedback {
           "Your code assigns odr. The tests model an interrupt handler that drives "
             .. "other pins of the same port: any write to odr can undo its changes.",
@@ -237,7 +244,7 @@ lesson {
             .. "tail), this queue needs no lock on a single-core microcontroller.",
         }
       end
-      if r:diag_matches("test_holds_64_bytes") then
+      if seen(r, "test_holds_64_bytes") then
         return feedback {
           "The queue refuses the 64th byte: it keeps one slot empty to tell full "
             .. "from empty.",
