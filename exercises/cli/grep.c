@@ -62,7 +62,8 @@ int main(int argc, char **argv)
 	const char *pattern;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: grep [-i] [-n] [-c] PATTERN [FILE...]\n");
+		fprintf(stderr,
+			"usage: grep [-i] [-n] [-c] PATTERN [FILE...]\n");
 		return 2;
 	}
 	pattern = argv[1];

@@ -47,9 +47,9 @@
 
 struct gpio_port {
 	volatile uint32_t moder; /* 0x00  bit n set: pin n is an output */
-	volatile uint32_t idr;   /* 0x04  input levels (read only) */
-	volatile uint32_t odr;   /* 0x08  output levels */
-	volatile uint32_t bsrr;  /* 0x0c  write only: bit n sets pin n,
+	volatile uint32_t idr;	 /* 0x04  input levels (read only) */
+	volatile uint32_t odr;	 /* 0x08  output levels */
+	volatile uint32_t bsrr;	 /* 0x0c  write only: bit n sets pin n,
 				    bit n + 16 clears it */
 };
 
@@ -57,8 +57,8 @@ struct blink {
 	struct gpio_port *port;
 	uint32_t led, button; /* pin masks: 1 << pin */
 	uint32_t history;     /* free for your debouncing */
-	uint32_t ms;          /* where the pattern is, 0 to 999 */
-	bool held;            /* free for your debouncing */
+	uint32_t ms;	      /* where the pattern is, 0 to 999 */
+	bool held;	      /* free for your debouncing */
 	bool paused;
 };
 
@@ -77,7 +77,7 @@ void blink_init(struct blink *b, struct gpio_port *port, unsigned led,
 	b->ms = 0;
 	b->paused = false;
 	port->moder = b->led; /* the LED pin is an output */
-	port->odr = 0;        /* LED off */
+	port->odr = 0;	      /* LED off */
 }
 
 void blink_tick(struct blink *b)

@@ -32,13 +32,13 @@
 int __real_main(int argc, char **argv);
 
 #define MAX_ARGS 16
-#define OUT_MAX (4u << 20)
+#define OUT_MAX	 (4u << 20)
 
 struct run {
-	int status;    /* exit status, or 128 + signal */
-	char *out;     /* stdout, NUL-terminated */
+	int status; /* exit status, or 128 + signal */
+	char *out;  /* stdout, NUL-terminated */
 	size_t outlen;
-	char *err;     /* stderr */
+	char *err; /* stderr */
 };
 
 static char folder[256];
@@ -100,8 +100,7 @@ static void run_grep(struct run *r, const char *input, ...)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		if (chdir(folder) != 0 ||
-		    !freopen(".stdin", "r", stdin) ||
+		if (chdir(folder) != 0 || !freopen(".stdin", "r", stdin) ||
 		    !freopen(".stdout", "w", stdout) ||
 		    !freopen(".stderr", "w", stderr))
 			_exit(99);
@@ -109,8 +108,8 @@ static void run_grep(struct run *r, const char *input, ...)
 		exit(__real_main(argc, argv));
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
-	r->status = WIFEXITED(status) ? WEXITSTATUS(status)
-				      : 128 + WTERMSIG(status);
+	r->status =
+	    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	r->out = slurp(".stdout", &r->outlen);
 	r->err = slurp(".stderr", NULL);
 }
@@ -133,9 +132,9 @@ static int teardown(void **state)
 {
 	(void)state;
 	/* Only the files the tests made, then the folder mkdtemp made. */
-	const char *names[] = {".stdin", ".stdout", ".stderr", "poem.txt",
-			       "notes.txt", "empty.txt", "long.txt",
-			       "big.txt", "tail.txt", NULL};
+	const char *names[] = {".stdin",    ".stdout",	 ".stderr",  "poem.txt",
+			       "notes.txt", "empty.txt", "long.txt", "big.txt",
+			       "tail.txt",  NULL};
 	for (int i = 0; names[i]; i++) {
 		char path[512];
 		snprintf(path, sizeof(path), "%s/%s", folder, names[i]);
@@ -265,7 +264,7 @@ static void test_count(void **state)
 	release(&r);
 	run_grep(&r, NULL, "-c", "snow", "poem.txt", NULL);
 	assert_string_equal(r.out, "0\n"); /* a count is printed... */
-	assert_int_equal(r.status, 1);     /* ...and still no line matched */
+	assert_int_equal(r.status, 1);	   /* ...and still no line matched */
 	release(&r);
 }
 
@@ -317,7 +316,7 @@ static void test_usage_errors_exit_2(void **state)
 	(void)state;
 
 	run_grep(&r, NULL, NULL);
-	assert_int_equal(r.status, 2); /* no pattern */
+	assert_int_equal(r.status, 2);	/* no pattern */
 	assert_true(strlen(r.err) > 0); /* and a word about it on stderr */
 	assert_string_equal(r.out, "");
 	release(&r);
@@ -393,8 +392,8 @@ static void test_matches_across_read_boundaries(void **state)
 	assert_non_null(want);
 	for (size_t i = 0; i < lines; i++) {
 		char *l = text + i * width;
-		snprintf(l, width + 1, "%07zu haystack haystack haystack hays\n",
-			 i + 1);
+		snprintf(l, width + 1,
+			 "%07zu haystack haystack haystack hays\n", i + 1);
 	}
 	for (size_t b = 4096; b <= (size_t)2 << 20; b *= 2) {
 		size_t at = b - 3; /* "nee" before the boundary, "dle" after */

@@ -80,8 +80,8 @@ static void run_wc(struct run *r, const char *input, const char *file)
 		exit(__real_main(file ? 2 : 1, argv));
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
-	r->status = WIFEXITED(status) ? WEXITSTATUS(status)
-				      : 128 + WTERMSIG(status);
+	r->status =
+	    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	slurp(".stdout", r->out);
 	slurp(".stderr", r->err);
 }
@@ -96,7 +96,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	const char *names[] = {".stdin", ".stdout", ".stderr", "notes.txt",
+	const char *names[] = {".stdin",    ".stdout", ".stderr", "notes.txt",
 			       "empty.txt", "big.txt", NULL};
 	(void)state;
 	for (int i = 0; names[i]; i++) {

@@ -41,13 +41,13 @@ void blink_init(struct blink *b, struct gpio_port *port, unsigned led,
 		unsigned button);
 void blink_tick(struct blink *b);
 
-#define LED 5
+#define LED    5
 #define BUTTON 13
 #define OTHERS 0x8101u /* pins 0, 8 and 15: driven by someone else */
 
 static struct gpio_port port;
 static struct blink b;
-static unsigned long ticks; /* for messages */
+static unsigned long ticks;  /* for messages */
 static uint32_t odr_written; /* what blink_init wrote into odr, if it did */
 static bool init_wrote_odr;
 
@@ -103,11 +103,12 @@ static void expect_pattern(unsigned long from, unsigned long n)
 	for (unsigned long i = 0; i < n; i++) {
 		tick();
 		if (led_on() != heartbeat(from + i))
-			fail_msg("at tick %lu the LED is %s; at millisecond %lu "
-				 "of the pattern it should be %s",
-				 ticks - 1, led_on() ? "on" : "off",
-				 (from + i) % 1000,
-				 heartbeat(from + i) ? "on" : "off");
+			fail_msg(
+			    "at tick %lu the LED is %s; at millisecond %lu "
+			    "of the pattern it should be %s",
+			    ticks - 1, led_on() ? "on" : "off",
+			    (from + i) % 1000,
+			    heartbeat(from + i) ? "on" : "off");
 	}
 }
 
@@ -125,8 +126,8 @@ static int setup(void **state)
 {
 	(void)state;
 	port.moder = 0x00a0a000u | (1u << BUTTON); /* pin 13 was an output */
-	port.idr = 0xffffu;                        /* button released */
-	port.odr = OTHERS | (1u << LED);           /* the LED happens to be on */
+	port.idr = 0xffffu;			   /* button released */
+	port.odr = OTHERS | (1u << LED); /* the LED happens to be on */
 	port.bsrr = 0;
 	ticks = 0;
 	uint32_t before = port.odr;
@@ -167,7 +168,8 @@ static void test_init_turns_led_off(void **state)
 	if (init_wrote_odr)
 		fail_msg("blink_init wrote odr directly (0x%04x -> 0x%04x): "
 			 "turn the LED off through bsrr",
-			 (unsigned)(OTHERS | (1u << LED)), (unsigned)odr_written);
+			 (unsigned)(OTHERS | (1u << LED)),
+			 (unsigned)odr_written);
 	assert_false(led_on());
 	assert_int_equal(port.odr, OTHERS); /* and nothing else changed */
 }
@@ -231,10 +233,11 @@ static void test_bounce_is_ignored(void **state)
 		button(i % 5 < 3);
 		tick();
 		if (led_on() != heartbeat(i))
-			fail_msg("at tick %lu a bouncing contact changed the "
-				 "pattern: the button never read pressed 16 times "
-				 "in a row",
-				 i);
+			fail_msg(
+			    "at tick %lu a bouncing contact changed the "
+			    "pattern: the button never read pressed 16 times "
+			    "in a row",
+			    i);
 	}
 }
 
@@ -275,8 +278,8 @@ static void test_two_leds_blink_independently(void **state)
 	for (unsigned long i = 0; i < 2000; i++) {
 		tick();
 		blink_tick(&b2);
-		port2.odr = (port2.odr & ~(port2.bsrr >> 16)) |
-			    (port2.bsrr & 0xffffu);
+		port2.odr =
+		    (port2.odr & ~(port2.bsrr >> 16)) | (port2.bsrr & 0xffffu);
 		port2.bsrr = 0;
 		assert_int_equal(led_on(), heartbeat(100 + i));
 		assert_int_equal((port2.odr >> 2) & 1, heartbeat(i));

@@ -39,8 +39,8 @@ void fault_handler(void);
 extern uint32_t _sidata[], _sdata[], _edata[], _sbss[], _ebss[], _estack[];
 
 /* Initial stack pointer, reset, NMI, hard fault, and the other faults. */
-__attribute__((section(".vectors"), used)) static void (*const vectors[])(
-    void) = {
+__attribute__((section(".vectors"),
+	       used)) static void (*const vectors[])(void) = {
     (void (*)(void))(uintptr_t)_estack,
     reset_handler,
     fault_handler,
@@ -50,10 +50,10 @@ __attribute__((section(".vectors"), used)) static void (*const vectors[])(
     fault_handler,
 };
 
-#define SYS_WRITE0 0x04
-#define SYS_EXIT 0x18
+#define SYS_WRITE0	 0x04
+#define SYS_EXIT	 0x18
 #define APPLICATION_EXIT 0x20026
-#define RUNTIME_ERROR 0x20023
+#define RUNTIME_ERROR	 0x20023
 
 static int semihost(int op, const void *arg)
 {
@@ -97,7 +97,7 @@ void fault_handler(void)
 	finish(false);
 }
 
-#define LED 5
+#define LED    5
 #define BUTTON 13
 
 static struct gpio_port port; /* in RAM: the simulated register block */

@@ -22,14 +22,14 @@
 #define ENDPOINTS 24
 
 static const char *const endpoint_names[ENDPOINTS] = {
-	"GET /v1/items",     "GET /v1/items/:id",   "POST /v1/items",
-	"GET /v1/users/:id", "PUT /v1/users/:id",   "GET /v1/orders",
-	"POST /v1/orders",   "GET /v1/orders/:id",  "GET /v1/search",
-	"GET /v1/cart",      "PUT /v1/cart",        "POST /v1/checkout",
-	"GET /v1/stock",     "GET /v1/prices",      "POST /v1/login",
-	"POST /v1/logout",   "GET /v1/profile",     "PUT /v1/profile",
-	"GET /v1/reviews",   "POST /v1/reviews",    "GET /health",
-	"GET /metrics",      "POST /v1/upload",     "GET /v1/export",
+    "GET /v1/items",	 "GET /v1/items/:id",  "POST /v1/items",
+    "GET /v1/users/:id", "PUT /v1/users/:id",  "GET /v1/orders",
+    "POST /v1/orders",	 "GET /v1/orders/:id", "GET /v1/search",
+    "GET /v1/cart",	 "PUT /v1/cart",       "POST /v1/checkout",
+    "GET /v1/stock",	 "GET /v1/prices",     "POST /v1/login",
+    "POST /v1/logout",	 "GET /v1/profile",    "PUT /v1/profile",
+    "GET /v1/reviews",	 "POST /v1/reviews",   "GET /health",
+    "GET /metrics",	 "POST /v1/upload",    "GET /v1/export",
 };
 
 struct request {
@@ -120,8 +120,7 @@ static uint32_t *sorted_latencies(const struct request *r, size_t n)
 
 /* The nearest-rank percentile: the smallest latency that at least
  * `per_mille` thousandths of the requests do not exceed. */
-static uint32_t percentile(const uint32_t *sorted, size_t n,
-			   unsigned per_mille)
+static uint32_t percentile(const uint32_t *sorted, size_t n, unsigned per_mille)
 {
 	size_t rank = (n * per_mille + 999) / 1000;
 
@@ -156,11 +155,10 @@ static void print_ms(const char *label, uint64_t us)
 
 static void histogram(const struct request *r, size_t n)
 {
-	static const uint32_t upper[] = {5000,	 10000,	  20000,  50000,
+	static const uint32_t upper[] = {5000,	 10000,	 20000,	    50000,
 					 100000, 500000, UINT32_MAX};
-	static const char *const label[] = {"< 5 ms",	 "< 10 ms",
-					    "< 20 ms",	 "< 50 ms",
-					    "< 100 ms", "< 500 ms",
+	static const char *const label[] = {"< 5 ms",	"< 10 ms",  "< 20 ms",
+					    "< 50 ms",	"< 100 ms", "< 500 ms",
 					    ">= 500 ms"};
 	size_t count[7] = {0};
 
@@ -233,7 +231,8 @@ int main(int argc, char **argv)
 	}
 	n = strtoull(argv[1], &end, 10);
 	if (*end || n == 0 || n > 100000000ULL) {
-		fprintf(stderr, "latency: N must be a number from 1 to 100000000\n");
+		fprintf(stderr,
+			"latency: N must be a number from 1 to 100000000\n");
 		return 2;
 	}
 	r = simulate((size_t)n);

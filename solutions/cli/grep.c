@@ -28,14 +28,14 @@ struct grep {
 	size_t plen;
 	int ignore_case, number, count;
 	int show_names; /* more than one FILE */
-	char *lower;    /* -i: the current block in lower case */
+	char *lower;	/* -i: the current block in lower case */
 	size_t lower_cap;
 };
 
 struct input {
 	const char *name; /* as printed: the operand, or "(standard input)" */
 	long matches;
-	long line;         /* -n: number of the line at `counted` */
+	long line;	     /* -n: number of the line at `counted` */
 	const char *counted; /* -n: newlines before here are counted */
 };
 
@@ -95,8 +95,8 @@ static void search(const struct grep *g, struct input *in, const char *text,
 
 	in->counted = text;
 	while (p < end) {
-		const char *hit = memmem(p, (size_t)(end - p), g->pattern,
-					 g->plen);
+		const char *hit =
+		    memmem(p, (size_t)(end - p), g->pattern, g->plen);
 		if (!hit)
 			break;
 		const char *ls = memrchr(p, '\n', (size_t)(hit - p));

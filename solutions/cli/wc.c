@@ -22,7 +22,7 @@ struct counts {
 };
 
 static const unsigned char is_space[256] = {
-	[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1,
+    [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1,
 };
 
 /* Returns 0, or -1 with errno set. */

@@ -18,23 +18,23 @@
 
 struct gpio_port {
 	volatile uint32_t moder; /* 0x00  bit n set: pin n is an output */
-	volatile uint32_t idr;   /* 0x04  input levels (read only) */
-	volatile uint32_t odr;   /* 0x08  output levels */
-	volatile uint32_t bsrr;  /* 0x0c  write only: bit n sets pin n,
+	volatile uint32_t idr;	 /* 0x04  input levels (read only) */
+	volatile uint32_t odr;	 /* 0x08  output levels */
+	volatile uint32_t bsrr;	 /* 0x0c  write only: bit n sets pin n,
 				    bit n + 16 clears it */
 };
 
 struct blink {
 	struct gpio_port *port;
 	uint32_t led, button; /* pin masks: 1 << pin */
-	uint32_t history;     /* button readings, newest in bit 0; 1 = pressed */
-	uint32_t ms;          /* where the pattern is, 0 to 999 */
-	bool held;            /* a press was counted, no release yet */
+	uint32_t history; /* button readings, newest in bit 0; 1 = pressed */
+	uint32_t ms;	  /* where the pattern is, 0 to 999 */
+	bool held;	  /* a press was counted, no release yet */
 	bool paused;
 };
 
 #define PERIOD_MS 1000
-#define SETTLED 0xffffu /* 16 readings */
+#define SETTLED	  0xffffu /* 16 readings */
 
 void blink_init(struct blink *b, struct gpio_port *port, unsigned led,
 		unsigned button);
