@@ -856,7 +856,7 @@ static void loop(struct tui *t)
 {
 	struct screen *s;
 	wint_t wc;
-	int r;
+	int r, i;
 
 	while (!t->quit) {
 		if (sig_quit)
@@ -865,9 +865,13 @@ static void loop(struct tui *t)
 			suspend(t);
 		t->poll_fd = -1;
 		t->poll_ms = 0;
-		s = ui_top(t);
-		if (s && s->kind->tick)
-			s->kind->tick(t, s);
+		/* Every screen on the stack ticks: an exercise under its
+		 * output view still notices saves and finished checks. */
+		for (i = 0; i < t->depth; i++) {
+			s = t->stack[i];
+			if (s->kind->tick)
+				s->kind->tick(t, s);
+		}
 		if (t->dirty)
 			draw(t);
 		if (t->quit)

@@ -63,7 +63,18 @@ expect_screen 'State +✓ passed' "the run is over"
 keys c
 expect_screen 'hello › solution' "c shows the solution once passed"
 expect_screen 'reference solution' "the solution's text"
+# Saves are noticed even under the solution view: the check runs and is
+# recorded while the view stays open.
+before=$(grep -oE '^exercise demo/hello .*attempts=[0-9]+' "$ws/.workbook/progress" | grep -oE '[0-9]+$')
+printf '/* saved under the solution view */\n' >>"$ws/exercises/demo/hello.c"
+if wait_file_match "$ws/.workbook/progress" "^exercise demo/hello .*attempts=$((before + 1))( |\$)"; then
+  ok "a save under the output view is checked"
+else
+  not_ok "a save under the output view is checked"; diag "$(progress_of "$ws")"
+fi
+expect_screen 'hello › solution' "the view stays open meanwhile"
 keys q
+expect_screen 'State +✓ passed' "the result is there on return"
 
 # Reset asks first; n keeps the file.
 keys x
