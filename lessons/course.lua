@@ -2,5 +2,5 @@
 -- Each section is a folder lessons/<id>/ holding lesson.lua.
 course {
   title = "When to reach for native code: a hands-on course in C",
-  sections = { "intro", "memory", "parallel", "cli", "embedded", "wasm", "hybrid", "choosing" },
+  sections = { "intro", "memory", "parallel", "systems", "security", "cli", "embedded", "wasm", "hybrid", "choosing" },
 }

@@ -64,7 +64,7 @@ const struct check_kind *const *check_kinds(size_t *n);
 
 /* The kinds, one per file in checks/. */
 extern const struct check_kind check_compiles, check_tests, check_io,
-	check_sanitize, check_startup, check_throughput, check_size, check_freestanding, check_wasm, check_luamod, check_pyext, check_speedup;
+	check_sanitize, check_startup, check_throughput, check_size, check_freestanding, check_wasm, check_luamod, check_pyext, check_speedup, check_forbid, check_fuzz;
 
 /* How a run is done; zero-initialise for defaults. */
 struct check_options {
