@@ -198,7 +198,9 @@ lesson {
           "Your grep follows the conventions scripts depend on and keeps up with GNU grep.",
         }
         local ms = r:value("startup")
-        local py = message_of(r, "startup"):match("python3 %-c pass: ([%d.]+) ms")
+        local msg = message_of(r, "startup")
+        local py = msg:match("python3 %-c pass: ([%d.]+) ms")
+          or msg:match("python3 %-c pass waited ([%d.]+) ms")
         if ms and py then
           lines[#lines + 1] = string.format("Start-up: %.2f ms for your grep, "
             .. "%s ms for python3 -c pass, measured side by side just now. "

@@ -18,7 +18,11 @@
  * The runs are taken in batches; a batch's figure is its median.  When a
  * batch misses max_ms, the check measures another batch before it says
  * fail, and the best batch counts: a busy moment can spoil one batch, not
- * the program's start-up time.
+ * the program's start-up time.  When even the best batch misses it on
+ * the clock while python3 -c pass (which never waits for anything) spent
+ * far longer on the clock than on the processor, the machine is busy and
+ * the clock measures the queue for the processor: the program's own
+ * processor time is judged instead, and the message says so.
  */
 #define _GNU_SOURCE
 #include "check.h"
@@ -567,14 +571,18 @@ static void judge(struct plan *p, const char *name, int python_missing,
 				  "starts in %.2f ms (%s), needs <= %g ms%s",
 				  ms, runs, max_ms, py);
 	} else if (busy(p, b) && b->mine.cpu <= p->max_s) {
-		check_set_skip(out, NULL,
-			       "the machine is too busy to judge start-up "
-			       "time: yours took %.2f ms (%s) but only %.2f ms "
-			       "of processor time, and python3 -c pass too "
-			       "waited %.1f ms for %.1f ms of work; run the "
-			       "check again when it is quieter",
-			       ms, runs, b->mine.cpu * 1e3,
-			       b->python.wall * 1e3, b->python.cpu * 1e3);
+		/* The clock measured the queue for the processor, not the
+		 * program: judge what the program itself spent. */
+		out->status = VS_PASS;
+		check_set_value(out, b->mine.cpu * 1e3, "<=", max_ms, "ms");
+		check_set_message(
+		    out,
+		    "starts in %.2f ms of processor time (%s), "
+		    "needs <= %g ms; the machine was busy, so the "
+		    "clock said %.2f ms, and python3 -c pass "
+		    "waited %.1f ms for %.1f ms of work",
+		    b->mine.cpu * 1e3, runs, max_ms, ms, b->python.wall * 1e3,
+		    b->python.cpu * 1e3);
 	} else {
 		out->status = VS_FAIL;
 		check_set_message(out,
