@@ -1390,6 +1390,10 @@ void md_layout(struct md_layout *l, const struct md_doc *d,
 
 	l->len = l->nsegs = l->nlines = 0;
 	l->max_width = 0;
+	/* The text is never NULL, even when every line is empty, so
+	 * l->text + line.off is always a valid pointer. */
+	l->text = xgrow(l->text, &l->cap, 1, 1);
+	l->text[0] = '\0';
 	l->width = o->width < 8 ? 8 : o->width;
 	c.l = l;
 	c.d = d;

@@ -29,6 +29,10 @@ void view_clear(struct view *v)
 
 void view_line(struct view *v, int tag)
 {
+	if (!v->text) { /* never NULL once there is a line */
+		v->text = xgrow(v->text, &v->cap, 1, 1);
+		v->text[0] = '\0';
+	}
 	v->lines =
 	    xgrow(v->lines, &v->caplines, v->nlines + 1, sizeof(*v->lines));
 	v->lines[v->nlines++] = (struct vline){v->nsegs, 0, 0, tag};

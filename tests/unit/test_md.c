@@ -441,7 +441,9 @@ static void test_empty_and_odd_documents(void **state)
 	assert_string_equal(render("", 80, 0), "");
 	assert_int_equal(md_layout_find(&fx.l, (struct md_pos){3, 3}), 0);
 	render("-\n\n>\n\n|\n\n***\n", 80, 1);
+	/* Only empty lines: the text is still a valid pointer. */
 	render("# \n", 80, 0);
+	assert_non_null(fx.l.text);
 	render("[a]([b](c))\n![x](y \"t\")\n", 80, 0);
 }
 
