@@ -218,6 +218,9 @@ static struct block *open_block(struct pstate *p, enum block_kind kind)
 	b = &d->blocks[d->n];
 	memset(b, 0, sizeof(*b));
 	b->kind = kind;
+	/* Never NULL: b->text + off must be defined for empty blocks. */
+	b->text = xgrow(b->text, &b->cap, 1, 1);
+	b->text[0] = '\0';
 	for (i = 0; i < depth_of(p->nconts); i++) {
 		b->conts[k] = p->conts[i].c;
 		b->conts[k].first = !p->conts[i].used;
