@@ -322,10 +322,10 @@ struct node *list_remove_all(struct node *head, int value)
 C
 expect "$s" memory/uaf 0 "^tests failed"
 
-# Forges the harness's records: reads the run's nonce from its own start-up
-# environment (/proc/self/environ keeps it after unsetenv) and writes a
-# complete, passing report to the channel, then leaves.  Listed in
-# OUT/gaps while the harness is known to fall for it.
+# Forges the harness's records: looks for the run's nonce in its own
+# start-up environment (/proc/self/environ keeps what unsetenv removed)
+# and, if it finds one, writes a complete, passing report to the channel
+# and leaves.  The harness reads its nonce from stdin, so there is none.
 s=cheat-environ; correct "$s" intro/hello memory/uaf memory/leak
 put_text "$s" memory/overflow.c <<'C'
 #define _POSIX_C_SOURCE 200809L
@@ -362,7 +362,6 @@ size_t copy_name(char *dst, size_t size, const char *src)
 }
 C
 expect "$s" memory/overflow 0 "^(tests|sanitize) failed"
-echo "cheat-environ memory/overflow the harness trusts records forged with the nonce from /proc/self/environ (runner/harness/harness.c: scrub the value in place before unsetenv)" >> "$out/gaps"
 
 # The solution pulled in by path: the sandboxed compiler cannot see it.
 s=cheat-include; correct "$s" intro/hello memory/uaf memory/leak
