@@ -66,6 +66,7 @@ static const char *const free_flags[] = {
 #define QEMU		"qemu-system-arm"
 #define QEMU_TIMEOUT_MS 20000
 #define TOOL_TIMEOUT_MS 20000
+#define LDSCRIPT_MAX	(64 * 1024)
 
 /* Why a symbol is missing, for the common ones. */
 static const struct {
@@ -236,6 +237,29 @@ static void report_symbols(struct check_result *out, const struct buf *bad,
 	buf_release(&list);
 }
 
+/* "-T<copy>": the linker script copied into the build cache under a name
+ * made from its bytes.  The compiler sees the cache in every kind of run
+ * (in the sandbox, only the folders of a job's inputs and output are
+ * visible, and a -T path is neither).  NULL with e set on error. */
+static char *script_flag(struct check_ctx *ctx, const char *lds, struct err *e)
+{
+	size_t len;
+	char *text = path_read_file(lds, LDSCRIPT_MAX, &len, e);
+	char *copy, *flag = NULL;
+
+	if (!text)
+		return NULL;
+	copy = xasprintf("%s/ld-%016llx.ld", ctx->build->cache_dir,
+			 build_hash(BUILD_HASH_INIT, text, len));
+	if (path_exists(copy) ||
+	    (path_mkdirs(ctx->build->cache_dir, e) == 0 &&
+	     path_write_file(copy, text, len, 0644, e) == 0))
+		flag = xasprintf("-T%s", copy);
+	free(copy);
+	free(text);
+	return flag;
+}
+
 /* Link with the board file and run under qemu. */
 static int emulate(struct check_ctx *ctx, const struct check_spec *spec,
 		   const char *cc, const char *learner_obj,
@@ -261,7 +285,8 @@ static int emulate(struct check_ctx *ctx, const struct check_spec *spec,
 	board_obj = compile(ctx, cc, board, flags, 1, out, e);
 	if (!board_obj)
 		goto out;
-	tflag = lds ? xasprintf("-T%s", lds) : NULL;
+	if (lds && !(tflag = script_flag(ctx, lds, e)))
+		goto out;
 	const char *objs[] = {board_obj, learner_obj, NULL};
 	const char *ld[] = {"-nostdlib", "-lgcc", tflag, NULL};
 	struct build_job j = {.compiler = cc,
