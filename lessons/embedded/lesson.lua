@@ -223,11 +223,16 @@ lesson {
       compiles { werror = true },
       tests "ring_test.c",
       sanitize { "address", "undefined" },
+      forbid {
+        "malloc", "calloc", "realloc", "free",
+        reason = "firmware has no heap; the queue's storage is a static array",
+      },
       freestanding {},
     },
     hints = {
       "Replace the malloc'd pointer with a static array: static uint8_t "
-        .. "slots[RING_SIZE]; It exists from the start and never runs out.",
+        .. "slots[RING_SIZE]; It exists from the start and never runs out, and "
+        .. "the forbid and freestanding checks want no malloc anyway.",
       "With head and tail as slot numbers 0-63, head == tail means both empty "
         .. "and full. Let them count up without wrapping (uint32_t), and take the "
         .. "slot from the low bits: slots[head & (RING_SIZE - 1)].",
@@ -244,7 +249,7 @@ lesson {
             .. "tail), this queue needs no lock on a single-core microcontroller.",
         }
       end
-      if seen(r, "test_holds_64_bytes") then
+      if r:diag_matches("test_holds_64_bytes") then
         return feedback {
           "The queue refuses the 64th byte: it keeps one slot empty to tell full "
             .. "from empty.",
@@ -259,6 +264,15 @@ lesson {
             .. "already past the end is negative, and as a size_t that is enormous.",
           hint = "Counters that never wrap avoid the case; or add RING_SIZE before "
             .. "taking the remainder.",
+        }
+      end
+      if r:failed("forbid") then
+        return feedback {
+          "The queue works, but it takes its storage from the heap.",
+          "On a microcontroller there may be no malloc at all, and where there "
+            .. "is, an allocation can fail or fragment memory after months of "
+            .. "uptime. 64 bytes known at link time cannot.",
+          hint = "static uint8_t slots[RING_SIZE]; and no malloc or free anywhere.",
         }
       end
       if r:failed("freestanding") then
