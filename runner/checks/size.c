@@ -231,9 +231,13 @@ static void functions(const struct elf *f, const char *section, struct buf *t,
 		    section_header(f, sym.link, &str) < 0)
 			continue;
 		size_t esz = f->is64 ? 24 : 16;
-		for (uint64_t off = sym.offset;
-		     off + esz <= sym.offset + sym.size && off + esz <= f->len;
-		     off += esz) {
+		if (sym.offset > f->len)
+			continue;
+		/* The table's end, never past the file's. */
+		uint64_t end = sym.size > f->len - sym.offset
+				   ? f->len
+				   : sym.offset + sym.size;
+		for (uint64_t off = sym.offset; off + esz <= end; off += esz) {
 			uint32_t name = (uint32_t)rd(f, (size_t)off, 4);
 			unsigned info = (unsigned)rd(
 			    f, (size_t)off + (f->is64 ? 4 : 12), 1);
