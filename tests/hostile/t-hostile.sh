@@ -83,7 +83,14 @@ secret=$secret_dir/flag.txt
 printf '%s\n' "$token" >"$secret"
 chmod 644 "$secret" # readable by anyone on the host: only the box hides it
 
-snapshot_etc() { ls -la --time-style=+%s /etc | md5sum; }
+# The files the cases try to change or read, and anything they might plant
+# (not all of /etc: other work on the machine, such as apt, may change it).
+snapshot_etc() {
+	for f in /etc/passwd /etc/shadow /etc/gshadow /etc/group /etc/hostname /etc/sudoers; do
+		[ -e "$f" ] && stat -c '%n %s %Y %a %u' "$f" && md5sum <"$f"
+	done
+	ls -a /etc | grep -i 'wb\|hostile\|workbook'
+}
 etc_before=$(snapshot_etc)
 secret_before=$(md5sum <"$secret")
 procs_before=$(ls /proc | grep -c '^[0-9]')
