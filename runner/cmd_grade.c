@@ -487,15 +487,16 @@ static int grade(struct app *a, const struct grade_args *g,
 		fprintf(stderr, "workbook: %s\n", e.msg);
 		goto out;
 	}
-	if (open_sandbox(g->require, &sb) < 0)
-		goto out;
-	a->build.sandbox = sb;
-	/* Children inherit this: without address randomisation a sanitizer
+	/* Children (and the sandbox's helpers, made by sandbox_new)
+	 * inherit this: without address randomisation a sanitizer
 	 * report (addresses, what an uninitialised buffer held) comes out the
 	 * same every time, and so does the grade. */
 	int persona = personality(0xffffffff);
 	if (persona != -1)
 		personality((unsigned long)persona | ADDR_NO_RANDOMIZE);
+	if (open_sandbox(g->require, &sb) < 0)
+		goto out;
+	a->build.sandbox = sb;
 
 	char *workdir = path_join(a->ws.build_dir, "grade");
 	struct grade_opts o = {
