@@ -199,8 +199,7 @@ lesson {
         }
         local ms = r:value("startup")
         local msg = message_of(r, "startup")
-        local py = msg:match("python3 %-c pass: ([%d.]+) ms")
-          or msg:match("python3 %-c pass waited ([%d.]+) ms")
+        local py = msg:match("python3 %-c pass in ([%d.]+) ms")
         if ms and py then
           lines[#lines + 1] = string.format("Start-up: %.2f ms for your grep, "
             .. "%s ms for python3 -c pass, measured side by side just now. "

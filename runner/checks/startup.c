@@ -519,75 +519,83 @@ static int busy(const struct plan *p, const struct batch *b)
 }
 
 /* The figures, the table and the verdict. */
+/* The per-batch table, into t. */
+static void table(const struct plan *p, const char *name, int python_missing,
+		  struct buf *t)
+{
+	char label[64];
+
+	snprintf(label, sizeof(label), "yours (%s)", name);
+	for (size_t i = 0; i < p->nbatch; i++) {
+		const struct batch *x = &p->batch[i];
+		if (p->nbatch > 1)
+			buf_printf(t, "batch %zu%s:\n", i + 1,
+				   i == p->best ? " (counts)" : "");
+		put_row(t, label, &x->mine, x->runs);
+		if (p->ncmd > 1)
+			put_row(t, "python3 -c pass", &x->python, x->runs);
+	}
+	buf_printf(t, "median: half the runs took longer; cpu: time on the "
+		      "processor (user + system)\n");
+	if (p->ncmd > 1)
+		buf_printf(t, "python3 -c pass starts the interpreter and runs "
+			      "nothing: no Python tool starts faster.\n");
+	else if (python_missing)
+		buf_printf(t, "python3 was not found at " PYTHON
+			      ": install the python3 package to see the "
+			      "comparison.\n");
+}
+
+/*
+ * The figures and the verdict.  The message puts both start-up times
+ * first, where a narrow screen still shows them:
+ *   "starts in 1.12 ms, python3 -c pass in 16.1 ms (14x longer);
+ *    medians of 41 runs, needs <= 5 ms"
+ */
 static void judge(struct plan *p, const char *name, int python_missing,
 		  struct check_result *out)
 {
 	const struct batch *b = &p->batch[p->best];
 	double ms = b->mine.wall * 1e3, max_ms = p->max_s * 1e3;
+	double py_ms = b->python.wall * 1e3;
 	struct buf t;
-	char label[64], py[160] = "", runs[64];
+	char py[160] = "", runs[64];
 
-	snprintf(label, sizeof(label), "yours (%s)", name);
 	buf_init(&t, OUTPUT_EXCERPT_MAX);
-	for (size_t i = 0; i < p->nbatch; i++) {
-		const struct batch *x = &p->batch[i];
-		if (p->nbatch > 1)
-			buf_printf(&t, "batch %zu%s:\n", i + 1,
-				   i == p->best ? " (counts)" : "");
-		put_row(&t, label, &x->mine, x->runs);
-		if (p->ncmd > 1)
-			put_row(&t, "python3 -c pass", &x->python, x->runs);
-	}
-	buf_printf(&t, "median: half the runs took longer; cpu: time on the "
-		       "processor (user + system)\n");
-	if (p->ncmd > 1) {
-		buf_printf(&t,
-			   "python3 -c pass starts the interpreter and runs "
-			   "nothing: no Python tool starts faster.\n");
-		if (b->python.wall > b->mine.wall)
-			snprintf(py, sizeof(py),
-				 "; python3 -c pass: %.1f ms, %.0fx longer",
-				 b->python.wall * 1e3,
-				 b->python.wall / b->mine.wall);
-		else
-			snprintf(
-			    py, sizeof(py),
-			    "; python3 -c pass: %.1f ms, shorter than yours",
-			    b->python.wall * 1e3);
-	} else if (python_missing) {
-		buf_printf(&t, "python3 was not found at " PYTHON
-			       ": install the python3 package to see the "
-			       "comparison.\n");
+	table(p, name, python_missing, &t);
+	if (p->ncmd > 1 && b->python.wall > b->mine.wall)
 		snprintf(py, sizeof(py),
-			 "; no python3 at " PYTHON
-			 " for the comparison (package python3)");
-	}
-	snprintf(runs, sizeof(runs), "median of %zu runs%s", b->runs,
+			 ", python3 -c pass in %.1f ms (%.0fx longer)", py_ms,
+			 b->python.wall / b->mine.wall);
+	else if (p->ncmd > 1)
+		snprintf(py, sizeof(py),
+			 ", python3 -c pass in %.1f ms (shorter)", py_ms);
+	snprintf(runs, sizeof(runs), "%s of %zu runs%s",
+		 p->ncmd > 1 ? "medians" : "median", b->runs,
 		 p->nbatch > 1 ? ", best batch" : "");
 	check_set_value(out, ms, "<=", max_ms, "ms");
-	if (ms <= max_ms) {
-		out->status = VS_PASS;
-		check_set_message(out,
-				  "starts in %.2f ms (%s), needs <= %g ms%s",
-				  ms, runs, max_ms, py);
-	} else if (busy(p, b) && b->mine.cpu <= p->max_s) {
+	out->status = ms <= max_ms ? VS_PASS : VS_FAIL;
+	if (out->status == VS_FAIL && busy(p, b) && b->mine.cpu <= p->max_s) {
 		/* The clock measured the queue for the processor, not the
 		 * program: judge what the program itself spent. */
 		out->status = VS_PASS;
 		check_set_value(out, b->mine.cpu * 1e3, "<=", max_ms, "ms");
 		check_set_message(
 		    out,
-		    "starts in %.2f ms of processor time (%s), "
-		    "needs <= %g ms; the machine was busy, so the "
-		    "clock said %.2f ms, and python3 -c pass "
-		    "waited %.1f ms for %.1f ms of work",
-		    b->mine.cpu * 1e3, runs, max_ms, ms, b->python.wall * 1e3,
-		    b->python.cpu * 1e3);
+		    "starts in %.2f ms of processor time, "
+		    "python3 -c pass in %.1f ms (%.1f and %.1f ms "
+		    "on the clock: the machine was busy); %s, "
+		    "needs <= %g ms",
+		    b->mine.cpu * 1e3, b->python.cpu * 1e3, ms, py_ms, runs,
+		    max_ms);
 	} else {
-		out->status = VS_FAIL;
 		check_set_message(out,
-				  "starts in %.2f ms (%s), needs <= %g ms%s",
-				  ms, runs, max_ms, py);
+				  "starts in %.2f ms%s; %s, needs <= %g ms%s",
+				  ms, py, runs, max_ms,
+				  python_missing ? "; no python3 at " PYTHON
+						   " for the comparison "
+						   "(package python3)"
+						 : "");
 	}
 	check_set_output(out, buf_cstr(&t), t.len, 0);
 	buf_release(&t);
