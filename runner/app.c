@@ -230,6 +230,13 @@ int app_check_exercise(struct app *a, const struct exercise *ex,
 	}
 	free(workdir);
 	free(source);
+	/* A check the learner cancelled says nothing about the code: no
+	 * attempt is recorded and the lesson is not asked for feedback. */
+	if (o && o->cancel && o->cancel(o->cancel_arg)) {
+		free(x->message);
+		x->message = xstrdup("cancelled");
+		return 0;
+	}
 	u.passed = x->status == VS_PASS;
 	if (progress_update(&a->progress, record_verdict, &u, e) < 0)
 		return -1;
