@@ -38,7 +38,8 @@ struct run {
 	int status; /* exit status, or 128 + signal */
 	char *out;  /* stdout, NUL-terminated */
 	size_t outlen;
-	char *err; /* stderr */
+	char *err;     /* stderr */
+	char cmd[200]; /* "grep -n rain poem.txt", for messages */
 };
 
 static char folder[256];
@@ -79,6 +80,66 @@ static char *slurp(const char *name, size_t *len)
 	return data;
 }
 
+/* Text on one line for a message: newlines and tabs escaped, cut with
+ * "..." when longer than the room. */
+static void shown(const char *s, size_t len, char *out, size_t n)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < len && o + 6 < n; i++) {
+		if (s[i] == '\n' || s[i] == '\t') {
+			out[o++] = '\\';
+			out[o++] = s[i] == '\n' ? 'n' : 't';
+		} else {
+			out[o++] = s[i];
+		}
+	}
+	if (o + 6 >= n) {
+		memcpy(out + o, "...", 3);
+		o += 3;
+	}
+	out[o] = '\0';
+}
+
+/* The run printed exactly `want`. */
+static void expect_out(const struct run *r, const char *want)
+{
+	char a[240], b[240];
+	size_t wl = strlen(want);
+
+	if (r->outlen == wl && !memcmp(r->out, want, wl))
+		return;
+	shown(want, wl, a, sizeof(a));
+	shown(r->out, r->outlen, b, sizeof(b));
+	fail_msg("'%s' printed '%s', expected '%s'", r->cmd, b, a);
+}
+
+/* The run ended with status `want`: 0 a line matched, 1 none, 2 error. */
+static void expect_status(const struct run *r, int want)
+{
+	static const char *const meaning[] = {"a line matched",
+					      "no line matched", "an error"};
+
+	if (r->status > 128)
+		fail_msg("'%s' was killed by signal %d", r->cmd,
+			 r->status - 128);
+	if (r->status != want)
+		fail_msg("'%s' exited with status %d, expected %d (%s)", r->cmd,
+			 r->status, want, meaning[want]);
+}
+
+/* stderr mentions `text`. */
+static void expect_err(const struct run *r, const char *text)
+{
+	char b[240];
+
+	if (strstr(r->err, text))
+		return;
+	shown(r->err, strlen(r->err), b, sizeof(b));
+	fail_msg("'%s' should say '%s' on stderr; it said '%s'", r->cmd, text,
+		 b);
+}
+
 /* Run the program with `input` on stdin (NULL: an empty stdin) and the
  * arguments after it, up to a NULL. */
 static void run_grep(struct run *r, const char *input, ...)
@@ -95,6 +156,15 @@ static void run_grep(struct run *r, const char *input, ...)
 		argv[argc++] = a;
 	va_end(ap);
 	argv[argc] = NULL;
+	r->cmd[0] = '\0';
+	for (int i = 0; i < argc; i++) {
+		size_t o = strlen(r->cmd);
+		snprintf(r->cmd + o, sizeof(r->cmd) - o, "%s%s", i ? " " : "",
+			 argv[i][0] ? argv[i] : "''");
+	}
+	if (input)
+		snprintf(r->cmd + strlen(r->cmd),
+			 sizeof(r->cmd) - strlen(r->cmd), " < input");
 	put_text(".stdin", input ? input : "");
 	fflush(NULL); /* nothing of ours may be printed twice */
 	pid = fork();
@@ -156,13 +226,13 @@ static void test_finds_lines_in_a_file(void **state)
 
 	put_text("poem.txt", poem);
 	run_grep(&r, NULL, "ain", "poem.txt", NULL);
-	assert_string_equal(r.out, "The rain in Spain\nstays mainly\n"
-				   "in the plain.\nRAIN again\n");
-	assert_int_equal(r.status, 0);
+	expect_out(&r, "The rain in Spain\nstays mainly\n"
+		       "in the plain.\nRAIN again\n");
+	expect_status(&r, 0);
 	release(&r);
 	run_grep(&r, NULL, "rain", "poem.txt", NULL);
-	assert_string_equal(r.out, "The rain in Spain\n"); /* case matters */
-	assert_int_equal(r.status, 0);
+	expect_out(&r, "The rain in Spain\n"); /* case matters */
+	expect_status(&r, 0);
 	release(&r);
 }
 
@@ -173,8 +243,8 @@ static void test_no_match_exits_1(void **state)
 
 	put_text("poem.txt", poem);
 	run_grep(&r, NULL, "snow", "poem.txt", NULL);
-	assert_string_equal(r.out, "");
-	assert_int_equal(r.status, 1); /* 1: no line selected */
+	expect_out(&r, "");
+	expect_status(&r, 1); /* 1: no line selected */
 	release(&r);
 }
 
@@ -184,8 +254,8 @@ static void test_reads_stdin_without_a_file(void **state)
 	(void)state;
 
 	run_grep(&r, poem, "plain", NULL);
-	assert_string_equal(r.out, "in the plain.\n");
-	assert_int_equal(r.status, 0);
+	expect_out(&r, "in the plain.\n");
+	expect_status(&r, 0);
 	release(&r);
 }
 
@@ -197,13 +267,13 @@ static void test_several_files_show_names(void **state)
 	put_text("poem.txt", poem);
 	put_text("notes.txt", "buy grain\nfix the drain\n");
 	run_grep(&r, NULL, "ain.", "poem.txt", "notes.txt", NULL);
-	assert_string_equal(r.out, "poem.txt:in the plain.\n");
+	expect_out(&r, "poem.txt:in the plain.\n");
 	release(&r);
 	run_grep(&r, NULL, "rain", "poem.txt", "notes.txt", NULL);
-	assert_string_equal(r.out, "poem.txt:The rain in Spain\n"
-				   "notes.txt:buy grain\n"
-				   "notes.txt:fix the drain\n");
-	assert_int_equal(r.status, 0);
+	expect_out(&r, "poem.txt:The rain in Spain\n"
+		       "notes.txt:buy grain\n"
+		       "notes.txt:fix the drain\n");
+	expect_status(&r, 0);
 	release(&r);
 }
 
@@ -214,8 +284,8 @@ static void test_dash_means_stdin(void **state)
 
 	put_text("notes.txt", "buy grain\n");
 	run_grep(&r, "rain on me\n", "rain", "-", "notes.txt", NULL);
-	assert_string_equal(r.out, "(standard input):rain on me\n"
-				   "notes.txt:buy grain\n");
+	expect_out(&r, "(standard input):rain on me\n"
+		       "notes.txt:buy grain\n");
 	release(&r);
 }
 
@@ -226,8 +296,8 @@ static void test_ignore_case(void **state)
 
 	put_text("poem.txt", poem);
 	run_grep(&r, NULL, "-i", "RaIn", "poem.txt", NULL);
-	assert_string_equal(r.out, "The rain in Spain\nRAIN again\n");
-	assert_int_equal(r.status, 0);
+	expect_out(&r, "The rain in Spain\nRAIN again\n");
+	expect_status(&r, 0);
 	release(&r);
 }
 
@@ -239,12 +309,12 @@ static void test_line_numbers(void **state)
 	put_text("poem.txt", poem);
 	put_text("notes.txt", "buy grain\nfix the drain\n");
 	run_grep(&r, NULL, "-n", "in", "poem.txt", NULL);
-	assert_string_equal(r.out, "1:The rain in Spain\n2:stays mainly\n"
-				   "3:in the plain.\n4:RAIN again\n");
+	expect_out(&r, "1:The rain in Spain\n2:stays mainly\n"
+		       "3:in the plain.\n4:RAIN again\n");
 	release(&r);
 	run_grep(&r, NULL, "-n", "the", "poem.txt", "notes.txt", NULL);
-	assert_string_equal(r.out, "poem.txt:3:in the plain.\n"
-				   "notes.txt:2:fix the drain\n");
+	expect_out(&r, "poem.txt:3:in the plain.\n"
+		       "notes.txt:2:fix the drain\n");
 	release(&r);
 }
 
@@ -256,15 +326,15 @@ static void test_count(void **state)
 	put_text("poem.txt", poem);
 	put_text("notes.txt", "buy grain\nfix the drain\n");
 	run_grep(&r, NULL, "-c", "ain", "poem.txt", NULL);
-	assert_string_equal(r.out, "4\n");
-	assert_int_equal(r.status, 0);
+	expect_out(&r, "4\n");
+	expect_status(&r, 0);
 	release(&r);
 	run_grep(&r, NULL, "-c", "Spain", "poem.txt", "notes.txt", NULL);
-	assert_string_equal(r.out, "poem.txt:1\nnotes.txt:0\n");
+	expect_out(&r, "poem.txt:1\nnotes.txt:0\n");
 	release(&r);
 	run_grep(&r, NULL, "-c", "snow", "poem.txt", NULL);
-	assert_string_equal(r.out, "0\n"); /* a count is printed... */
-	assert_int_equal(r.status, 1);	   /* ...and still no line matched */
+	expect_out(&r, "0\n"); /* a count is printed... */
+	expect_status(&r, 1);  /* ...and still no line matched */
 	release(&r);
 }
 
@@ -275,10 +345,10 @@ static void test_options_combine(void **state)
 
 	put_text("poem.txt", poem);
 	run_grep(&r, NULL, "-in", "rain", "poem.txt", NULL);
-	assert_string_equal(r.out, "1:The rain in Spain\n4:RAIN again\n");
+	expect_out(&r, "1:The rain in Spain\n4:RAIN again\n");
 	release(&r);
 	run_grep(&r, NULL, "-i", "-c", "RAIN", "poem.txt", NULL);
-	assert_string_equal(r.out, "2\n");
+	expect_out(&r, "2\n");
 	release(&r);
 }
 
@@ -290,12 +360,12 @@ static void test_missing_file_is_reported(void **state)
 	put_text("poem.txt", poem);
 	run_grep(&r, NULL, "Spain", "nosuch.txt", "poem.txt", NULL);
 	/* The message names the file and says why, on stderr... */
-	assert_non_null(strstr(r.err, "nosuch.txt"));
-	assert_non_null(strstr(r.err, "No such file or directory"));
+	expect_err(&r, "nosuch.txt");
+	expect_err(&r, "No such file or directory");
 	/* ...the other file is still searched... */
-	assert_string_equal(r.out, "poem.txt:The rain in Spain\n");
+	expect_out(&r, "poem.txt:The rain in Spain\n");
 	/* ...and the status says something went wrong. */
-	assert_int_equal(r.status, 2);
+	expect_status(&r, 2);
 	release(&r);
 }
 
@@ -305,8 +375,8 @@ static void test_directory_is_an_error(void **state)
 	(void)state;
 
 	run_grep(&r, NULL, "x", ".", NULL);
-	assert_non_null(strstr(r.err, "Is a directory"));
-	assert_int_equal(r.status, 2);
+	expect_err(&r, "Is a directory");
+	expect_status(&r, 2);
 	release(&r);
 }
 
@@ -316,13 +386,17 @@ static void test_usage_errors_exit_2(void **state)
 	(void)state;
 
 	run_grep(&r, NULL, NULL);
-	assert_int_equal(r.status, 2);	/* no pattern */
-	assert_true(strlen(r.err) > 0); /* and a word about it on stderr */
-	assert_string_equal(r.out, "");
+	expect_status(&r, 2); /* no pattern */
+	if (!r.err[0])	      /* and a word about it on stderr */
+		fail_msg("'%s' exited with 2 but said nothing on stderr",
+			 r.cmd);
+	expect_out(&r, "");
 	release(&r);
 	run_grep(&r, NULL, "-x", "rain", NULL);
-	assert_int_equal(r.status, 2); /* an option we do not have */
-	assert_true(strlen(r.err) > 0);
+	expect_status(&r, 2); /* an option we do not have */
+	if (!r.err[0])
+		fail_msg("'%s' exited with 2 but said nothing on stderr",
+			 r.cmd);
 	release(&r);
 }
 
@@ -333,10 +407,10 @@ static void test_last_line_without_newline(void **state)
 
 	put_text("tail.txt", "first\nlast line");
 	run_grep(&r, NULL, "last", "tail.txt", NULL);
-	assert_string_equal(r.out, "last line\n"); /* printed with one */
+	expect_out(&r, "last line\n"); /* printed with one */
 	release(&r);
 	run_grep(&r, NULL, "-c", "line", "tail.txt", NULL);
-	assert_string_equal(r.out, "1\n");
+	expect_out(&r, "1\n");
 	release(&r);
 }
 
@@ -347,11 +421,11 @@ static void test_empty_input(void **state)
 
 	put_text("empty.txt", "");
 	run_grep(&r, NULL, "x", "empty.txt", NULL);
-	assert_string_equal(r.out, "");
-	assert_int_equal(r.status, 1);
+	expect_out(&r, "");
+	expect_status(&r, 1);
 	release(&r);
 	run_grep(&r, NULL, "-c", "x", "empty.txt", NULL);
-	assert_string_equal(r.out, "0\n");
+	expect_out(&r, "0\n");
 	release(&r);
 }
 
@@ -369,11 +443,14 @@ static void test_long_line_is_one_line(void **state)
 	line[n + 1] = '\0';
 	put_text("long.txt", line);
 	run_grep(&r, NULL, "needle", "long.txt", NULL);
-	assert_int_equal(r.outlen, n + 1); /* the whole line, once */
-	assert_memory_equal(r.out, line, n + 1);
+	if (r.outlen != n + 1 || memcmp(r.out, line, n + 1))
+		fail_msg("'%s' printed %zu bytes; the matching line is one "
+			 "line of %zu bytes with its newline, and should come "
+			 "out whole, once",
+			 r.cmd, r.outlen, n + 1);
 	release(&r);
 	run_grep(&r, NULL, "-c", "aaa", "long.txt", NULL);
-	assert_string_equal(r.out, "1\n"); /* one line, however long */
+	expect_out(&r, "1\n"); /* one line, however long */
 	release(&r);
 	free(line);
 }
@@ -406,12 +483,17 @@ static void test_matches_across_read_boundaries(void **state)
 	}
 	put_file("big.txt", text, lines * width);
 	run_grep(&r, NULL, "needle", "big.txt", NULL);
-	assert_int_equal(r.outlen, wlen);
-	assert_memory_equal(r.out, want, wlen);
+	if (r.outlen != wlen || memcmp(r.out, want, wlen))
+		fail_msg(
+		    "'%s' printed %zu bytes, expected the %zu lines of %zu "
+		    "bytes that hold a needle: a match cut by a block "
+		    "boundary was lost or printed wrong",
+		    r.cmd, r.outlen, wlen / width, width);
 	release(&r);
 	run_grep(&r, NULL, "-n", "needle", "big.txt", NULL);
 	/* The first needle sits across 4096, on line 103. */
-	assert_memory_equal(r.out, "103:", 4);
+	if (r.outlen < 4 || memcmp(r.out, "103:", 4))
+		fail_msg("'%s': the first needle is on line 103", r.cmd);
 	release(&r);
 	free(text);
 	free(want);
@@ -424,7 +506,7 @@ static void test_empty_pattern_matches_every_line(void **state)
 
 	put_text("poem.txt", poem);
 	run_grep(&r, NULL, "-c", "", "poem.txt", NULL);
-	assert_string_equal(r.out, "4\n");
+	expect_out(&r, "4\n");
 	release(&r);
 }
 
