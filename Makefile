@@ -19,7 +19,7 @@ CC      ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS    := ncursesw lua5.4 cmocka md4c jansson libseccomp
 
-B := build
+B ?= build
 
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wwrite-strings -Wformat=2
