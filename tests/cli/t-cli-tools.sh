@@ -41,6 +41,9 @@ expect_match "$out" 'medians of 41 runs' "grep: the message says how start-up wa
 expect_match "$out" '[0-9]+ MB/s against [0-9]+ MB/s for grep -F timeout DATA on 32 MB' \
   "grep: throughput names both speeds and the data size"
 
+# The fixtures that must fail run with dev check's small workloads
+# (WORKBOOK_QUICK=1): the verdict is the same, the suite is faster.
+export WORKBOOK_QUICK=1
 cp "$fix/grep_slow_start.c" "$ws/exercises/cli/grep.c"
 run_wb "$ws" check cli/grep
 expect_rc 1 "grep: a program that fills a big table at start-up fails"
@@ -53,7 +56,7 @@ expect_match "$out" 'takes too long to start' "grep: feedback on start-up work"
 run_wb "$ws" check cli/wc
 expect_rc 1 "wc: the starter fails"
 expect_match "$out" 'tests: 6 tests passed' "wc: the starter is correct"
-expect_match "$out" 'did not get through 32 MB in [0-9.]+ s; wc DATA took [0-9]+ ms' \
+expect_match "$out" 'did not get through [0-9]+ MB in [0-9.]+ s; wc DATA took [0-9]+ ms' \
   "wc: a hopeless program is stopped, not waited for"
 expect_match "$out" 'One read\(\) per byte' "wc: feedback names the system call per byte"
 
@@ -63,6 +66,7 @@ expect_rc 1 "wc: getc per byte is not fast enough"
 expect_match "$out" 'throughput failed: [0-9]+ MB/s against [0-9]+ MB/s for wc DATA' "wc: the ratio is measured"
 expect_match "$out" 'not yet twice as fast' "wc: feedback on the per-byte cost"
 
+unset WORKBOOK_QUICK
 cp "$WB_TOP/solutions/cli/wc.c" "$ws/exercises/cli/wc.c"
 run_wb "$ws" check cli/wc
 expect_rc 0 "wc: the solution passes"
