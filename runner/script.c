@@ -304,9 +304,14 @@ static const char verdict_methods[] =
 	"  end\n"
 	"  return false\n"
 	"end\n"
-	"function R:output_matches(p)\n"
+	/* Output of the checks that failed (a passing check's output says
+	 * nothing about what went wrong), or of the one check named. */
+	"function R:output_matches(p, name)\n"
 	"  for _, c in ipairs(self.checks) do\n"
-	"    if type(c.output) == 'string' and find(c.output, p) then return true end\n"
+	"    local pick\n"
+	"    if name then pick = c.name == name or c.kind == name\n"
+	"    else pick = c.status == 'fail' or c.status == 'error' end\n"
+	"    if pick and type(c.output) == 'string' and find(c.output, p) then return true end\n"
 	"  end\n"
 	"  return false\n"
 	"end\n"

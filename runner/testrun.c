@@ -154,6 +154,9 @@ void testrun_attach_messages(struct check_result *out, const char *text,
 		if (!strncmp(line, "[ RUN      ] ", 13)) {
 			current[0] = msg[0] = '\0';
 			append(current, sizeof(current), "", line + 13);
+		} else if (current[0] && !strncmp(line, "ERROR: ", 7)) {
+			/* fail_msg() prints its own line before the marker. */
+			append(msg, sizeof(msg), msg[0] ? "; " : "", line + 7);
 		} else if (!strncmp(line, "[  ERROR   ] --- ", 17)) {
 			char *said = line + 17;
 			/* A message printed without its newline runs into the
