@@ -208,12 +208,15 @@ lesson {
         stdout = "285714\n",
       },
       speedup {
+        -- One core, or a machine too busy to tell: the tests and TSan
+        -- still decide, and the check says why it could not measure.
+        optional = true,
         threads = 2,
         min = 1.5,
-        args = { "400000000" },
+        args = { "240000000" },
         quick_args = { "60000000" },
         python = "gil.py",
-        python_args = { "3000000" },
+        python_args = { "2000000" },
         quick_python_args = { "600000" },
       },
     },
@@ -230,7 +233,11 @@ lesson {
       if r.passed then
         local msg = check_message(r, "speedup")
         if not measured(r) then
-          return feedback { "The threads overlap and the count is right.", NOT_MEASURED }
+          return feedback {
+            "The threads overlap and the count is right.",
+            "What was measured: " .. msg .. ".",
+            NOT_MEASURED,
+          }
         end
         local lines = {
           "On this machine: " .. msg .. ".",
@@ -271,10 +278,13 @@ lesson {
       tests "sum_test.c",
       sanitize { "thread" },
       speedup {
+        -- One core, or a machine too busy to tell: the tests and TSan
+        -- still decide, and the check says why it could not measure.
+        optional = true,
         driver = "sum_bench.c",
         threads = 2,
         min = 1.5,
-        args = { "2000000" },
+        args = { "1500000" },
         quick_args = { "600000" },
       },
     },
@@ -385,10 +395,13 @@ lesson {
       tests "queue_test.c",
       sanitize { "thread" },
       speedup {
+        -- One core, or a machine too busy to tell: the tests and TSan
+        -- still decide, and the check says why it could not measure.
+        optional = true,
         driver = "queue_bench.c",
         threads = 2,
         min = 1.5,
-        args = { "64", "8000000" },
+        args = { "64", "5000000" },
         quick_args = { "64", "2000000" },
       },
     },

@@ -142,13 +142,13 @@ lesson {
           hint = "uintptr_t next = (uintptr_t)(a->base + a->used); pad = -next & (align - 1);",
         }
       end
-      if seen(r, "test_huge_requests_return_null") then
+      if r:diag_matches("test_huge_requests_return_null") then
         return feedback {
           "A huge request was granted: a->used + size wrapped around to a small number.",
           "Compare size with the room that is left (a->size - a->used) instead of adding.",
         }
       end
-      if seen(r, "test_full_arena_returns_null") or seen(r, "test_padding_counts_toward_the_size") then
+      if r:diag_matches("test_full_arena_returns_null") or r:diag_matches("test_padding_counts_toward_the_size") then
         return feedback {
           "A request that does not fit must get NULL, including the padding it needs; "
             .. "the arena has nowhere else to take memory from.",
@@ -210,7 +210,7 @@ lesson {
             .. "search, no lock. That is the trade: one size only, in exchange for speed.",
         }
       end
-      if seen(r, "test_capacity_uses_every_byte") then
+      if r:diag_matches("test_capacity_uses_every_byte") then
         return feedback {
           "Fewer objects fit than the buffer allows: the starter keeps a table of one "
             .. "byte per slot at the end of the buffer.",
