@@ -56,7 +56,7 @@ static void link_to(const char *target, const char *rel)
 static int setup(void **state)
 {
 	(void)state;
-	strcpy(root, "/tmp/wbgradeXXXXXX");
+	snprintf(root, sizeof(root), "%s", "/tmp/wbgradeXXXXXX");
 	return mkdtemp(root) ? 0 : -1;
 }
 
