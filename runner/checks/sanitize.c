@@ -75,10 +75,14 @@ static void race_location(const char *text, char *out, size_t n)
 	if (p) {
 		p += strlen("Location is global '");
 		size_t len = strcspn(p, "'\n");
-		if (len > 0 && len < 64)
+		/* "<null>": TSan could not name it (a stack object seen
+		 * through another mapping); say nothing rather than that. */
+		if (len > 0 && len < 64 && strncmp(p, "<null>", len))
 			snprintf(out, n, " on '%.*s'", (int)len, p);
 	} else if (text && strstr(text, "Location is heap block")) {
 		snprintf(out, n, " on a heap block");
+	} else if (text && strstr(text, "Location is stack of")) {
+		snprintf(out, n, " on a local variable");
 	}
 }
 
