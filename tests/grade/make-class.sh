@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/grade/make-class.sh OUT: a generated class for `workbook grade`.
 #
-# Writes OUT/subs/<student>/... (35 students graded on intro/hello and
+# Writes OUT/subs/<student>/... (36 students graded on intro/hello and
 # memory/{overflow,uaf,leak}: 7 points) and OUT/expected, one line per
 # student and exercise:
 #     <student> <exercise> <score> <ERE the exercise's message must match>
@@ -240,6 +240,12 @@ int main(int argc, char *argv[])
 	}
 }
 C
+
+# Hostile at compile time: the compiler reads an endless device.  The
+# sandboxed compile stops (output and memory limits), not the grader.
+correct hostile-compile memory/overflow memory/uaf memory/leak
+echo '#include "/dev/zero"' | put_text hostile-compile intro/hello.c
+expect hostile-compile intro/hello 0 "^compiles failed"
 
 # --- cheating ------------------------------------------------------------
 # Prints what a pass looks like (cmocka's lines, TAP lines, a record in
