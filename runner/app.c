@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "proc.h"
 #include "script.h"
 #include "util/err.h"
 #include "util/path.h"
@@ -33,6 +34,35 @@ static int same_dir(const char *x, const char *y)
 	return !strcmp(x, y);
 }
 
+/* In a git checkout, the committed version of a file into `to`. */
+static int git_head_copy(const char *root, const char *rel, const char *to)
+{
+	char *git = proc_which("git");
+	char *spec = xasprintf("HEAD:%s", rel);
+	char *argv[] = {git, (char *)"-C", (char *)root, (char *)"show", spec,
+			NULL};
+	char *dotgit = path_join(root, ".git");
+	struct proc_opts po = {.argv = argv, .timeout_ms = 10000};
+	struct proc_result pr;
+	struct err e;
+	int ok = 0;
+
+	if (git && path_exists(dotgit) && proc_run(&po, &pr, &e) == 0) {
+		if (pr.exited && pr.exit_code == 0 && !pr.out.truncated) {
+			char *parent = path_dirname(to);
+			ok = path_mkdirs(parent, &e) == 0 &&
+			     path_write_file(to, buf_cstr(&pr.out), pr.out.len,
+					     0644, &e) == 0;
+			free(parent);
+		}
+		proc_result_release(&pr);
+	}
+	free(dotgit);
+	free(spec);
+	free(git);
+	return ok ? 0 : -1;
+}
+
 char *app_starter_path(const struct app *a, const struct exercise *ex)
 {
 	char *p;
@@ -40,14 +70,28 @@ char *app_starter_path(const struct app *a, const struct exercise *ex)
 	if (!same_dir(a->ws.root, a->ws.course_root)) {
 		p = path_join(a->ws.course_root, ex->file);
 	} else {
+		/* The course is this checkout: its committed file is the
+		 * starter (fresh after a pull); without git, the snapshot
+		 * taken the first time workbook saw the file. */
 		char *dir = path_join(a->ws.state_dir, "starters");
 		p = path_join(dir, ex->file);
 		free(dir);
+		git_head_copy(a->ws.root, ex->file, p);
 	}
 	if (path_exists(p))
 		return p;
 	free(p);
 	return NULL;
+}
+
+char *app_course_file(const struct app *a, const struct exercise *ex)
+{
+	char *p = path_join(a->ws.course_root, ex->file);
+
+	if (path_exists(p))
+		return p;
+	free(p);
+	return app_starter_path(a, ex);
 }
 
 static int snapshot_one(struct exercise *ex, void *arg)

@@ -66,12 +66,17 @@ int app_next_hint(struct app *a, const struct exercise *ex,
 		  const char **text, struct err *e);
 
 /*
- * The pristine starter of an exercise: the course's copy when the course
- * lives apart from the workspace (an installed course, `workbook init`),
- * else the snapshot kept in .workbook/starters/, taken by app_open the
- * first time workbook sees the file.  Allocated; NULL when there is none.
+ * The pristine starter of an exercise, for reset: the course's copy when
+ * the course lives apart from the workspace (an installed course,
+ * `workbook init`); in a checkout that is both, the committed version
+ * (git), else the snapshot kept in .workbook/starters/, taken by app_open
+ * the first time workbook sees the file.  Allocated; NULL when none.
  */
 char *app_starter_path(const struct app *a, const struct exercise *ex);
+
+/* The course's own copy of an exercise's starter, as its author keeps it
+ * (what dev check proves and export hands out).  Allocated, or NULL. */
+char *app_course_file(const struct app *a, const struct exercise *ex);
 
 /* Put the starter back in place of the learner's file and forget the
  * exercise's progress.  Returns 0, or -1 with e set. */

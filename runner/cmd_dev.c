@@ -508,7 +508,7 @@ static int dev_check(struct app *a, char **names, int nnames, int jobs,
 			if (!want)
 				continue;
 			p.jobs[p.n].ex = ex;
-			p.jobs[p.n].starter = app_starter_path(a, ex);
+			p.jobs[p.n].starter = app_course_file(a, ex);
 			if (!p.jobs[p.n].starter) {
 				char *w = workspace_path(&a->ws, ex->file);
 				if (path_exists(w))
