@@ -47,7 +47,7 @@ LIBS = $(PKG_LIBS) -lpthread -lm
 FRONT_SRC  := $(wildcard runner/cmd_*.c runner/script*.c runner/app.c runner/tui/*.c)
 ENGINE_SRC := $(filter-out runner/main.c $(FRONT_SRC), \
 	$(wildcard runner/*.c runner/util/*.c runner/checks/*.c))
-GEN_SRC    := $(B)/gen/harness_src.c $(B)/gen/config.c
+GEN_SRC    := $(B)/gen/harness_src.c $(B)/gen/timer_src.c $(B)/gen/config.c
 ENGINE_OBJ := $(ENGINE_SRC:%.c=$(B)/%.o) $(GEN_SRC:%.c=%.o)
 FRONT_OBJ  := $(FRONT_SRC:%.c=$(B)/%.o)
 
@@ -94,6 +94,11 @@ FORCE:
 $(B)/gen/harness_src.c: runner/harness/harness.c scripts/embed.sh
 	@mkdir -p $(@D)
 	scripts/embed.sh wb_harness_src $< > $@
+
+# The timer of measured checks (runner/measure.h), carried the same way.
+$(B)/gen/timer_src.c: runner/harness/timer.c scripts/embed.sh
+	@mkdir -p $(@D)
+	scripts/embed.sh wb_timer_src $< > $@
 
 # Unit tests: one cmocka program per engine module.  A test may ask for
 # link-time wrapping with a line "// WRAP: rename fsync" in its source.

@@ -19,19 +19,18 @@
  * with a release build of the reference.  The first run of each is
  * untimed and checks the output; a program far too slow is stopped there,
  * after a time derived from the reference's, so a learner never waits for
- * a hopeless run.  The timed runs are then done by a small timer program
- * (the same as startup's) that runs through check_exec() and forks the two
- * tools itself, interleaved, reading the clock around each run: in a
- * grading run the timer is in the sandbox with them, and what a sandbox
- * costs to set up never enters a figure.  Best of N; a ratio below `min`
- * is measured again before it is reported.
+ * a hopeless run.  The timed runs are then done in the box
+ * (measure_in_box() in measure.h): a small timer program runs through
+ * check_exec() and forks the two tools itself, interleaved, reading the
+ * clock around each run: in a grading run the timer is in the sandbox with
+ * them, and what a sandbox costs to set up never enters a figure.  Best of
+ * N; a ratio below `min` is measured again before it is reported.
  */
 #define _GNU_SOURCE
 #include "check.h"
 
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +38,7 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "measure.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/path.h"
@@ -68,7 +68,6 @@ static const struct check_field fields[] = {
 #define DEFAULT_RUNS   5
 #define MAX_RUNS       30
 #define REMEASURES     2
-#define MAX_SAMPLES    (MAX_RUNS * (REMEASURES + 1))
 #define REF_TIMEOUT_MS 60000
 #define CAPTURE	       ((size_t)8 << 20) /* outputs compared in full up to this */
 /* The learner's run is stopped after GRACE_MS plus this many times the
@@ -79,6 +78,9 @@ static const struct check_field fields[] = {
 #define GRACE_MS 1000
 
 static pthread_mutex_t measuring = PTHREAD_MUTEX_INITIALIZER;
+
+_Static_assert((MAX_RUNS) * (REMEASURES + 1) <= MEASURE_MAX_SAMPLES,
+	       "measure_series keeps every timed run");
 
 /* --- the data ------------------------------------------------------------ */
 
@@ -157,304 +159,6 @@ static int make_data(const char *path, long long bytes, uint64_t seed,
 	}
 	*written = total;
 	return 0;
-}
-
-/* --- the timer (the same program as in startup.c)  ------------------- */
-
-static const char timer_src[] =
-    "/* The workbook timer: runs commands in interleaved rounds and prints "
-    "how\n"
-    " * long each run took, measured here, next to the program, so that what "
-    "it\n"
-    " * costs to start a sandbox is never part of a figure.\n"
-    " *\n"
-    " *   timer ROUNDS WARM LIMIT_S OUT NCMD  IN WANT ARGC ARG... (NCMD "
-    "times)\n"
-    " *\n"
-    " * IN is a file for stdin (\"-\": /dev/null); stdout and stderr of every "
-    "run\n"
-    " * go to the file OUT.  WARM untimed rounds come first.  Prints\n"
-    " * \"t I WALL CPU\" (seconds) for each timed run of command I; when a run "
-    "does\n"
-    " * not exit with WANT, it prints \"f I exit N\" or \"f I signal N\" and "
-    "stops\n"
-    " * with status 3. */\n"
-    "#define _GNU_SOURCE\n"
-    "#include <errno.h>\n"
-    "#include <fcntl.h>\n"
-    "#include <stdio.h>\n"
-    "#include <stdlib.h>\n"
-    "#include <sys/prctl.h>\n"
-    "#include <sys/resource.h>\n"
-    "#include <sys/wait.h>\n"
-    "#include <time.h>\n"
-    "#include <unistd.h>\n"
-    "\n"
-    "#define MAXCMD 8\n"
-    "\n"
-    "struct cmd {\n"
-    "\tint in, want;\n"
-    "\tchar **argv;\n"
-    "};\n"
-    "\n"
-    "static double now(void)\n"
-    "{\n"
-    "\tstruct timespec t;\n"
-    "\n"
-    "\tclock_gettime(CLOCK_MONOTONIC, &t);\n"
-    "\treturn (double)t.tv_sec + (double)t.tv_nsec / 1e9;\n"
-    "}\n"
-    "\n"
-    "static long num(const char *s)\n"
-    "{\n"
-    "\treturn strtol(s, NULL, 10);\n"
-    "}\n"
-    "\n"
-    "/* One run; its wait status, or -1. */\n"
-    "static int once(const struct cmd *c, int out, long limit, double *secs,\n"
-    "\t\tdouble *cpu)\n"
-    "{\n"
-    "\tstruct rusage ru;\n"
-    "\tdouble t0;\n"
-    "\tpid_t pid;\n"
-    "\tint st;\n"
-    "\n"
-    "\tif (lseek(c->in, 0, SEEK_SET) < 0 && errno != ESPIPE)\n"
-    "\t\treturn -1;\n"
-    "\tif (ftruncate(out, 0) < 0 || lseek(out, 0, SEEK_SET) < 0)\n"
-    "\t\treturn -1;\n"
-    "\tt0 = now();\n"
-    "\tpid = fork();\n"
-    "\tif (pid < 0)\n"
-    "\t\treturn -1;\n"
-    "\tif (pid == 0) {\n"
-    "\t\tif (dup2(c->in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)\n"
-    "\t\t\t_exit(126);\n"
-    "\t\talarm((unsigned)limit); /* survives exec: a hung run dies */\n"
-    "\t\texecv(c->argv[0], c->argv);\n"
-    "\t\t_exit(127);\n"
-    "\t}\n"
-    "\twhile (wait4(pid, &st, 0, &ru) < 0)\n"
-    "\t\tif (errno != EINTR)\n"
-    "\t\t\treturn -1;\n"
-    "\t*secs = now() - t0;\n"
-    "\t*cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +\n"
-    "\t       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;\n"
-    "\treturn st;\n"
-    "}\n"
-    "\n"
-    "int main(int argc, char **argv)\n"
-    "{\n"
-    "\tstruct cmd c[MAXCMD];\n"
-    "\tlong rounds, warm, limit, n, r;\n"
-    "\tint out, k = 6;\n"
-    "\n"
-    "\tif (argc < 6)\n"
-    "\t\treturn 2;\n"
-    "\trounds = num(argv[1]);\n"
-    "\twarm = num(argv[2]);\n"
-    "\tlimit = num(argv[3]);\n"
-    "\tn = num(argv[5]);\n"
-    "\t/* What we run cannot reach our stdout through /proc. */\n"
-    "\tprctl(PR_SET_DUMPABLE, 0, 0, 0, 0);\n"
-    "\tout = open(argv[4], O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);\n"
-    "\tif (out < 0 || n < 1 || n > MAXCMD || limit < 1)\n"
-    "\t\treturn 2;\n"
-    "\tfor (long i = 0; i < n; i++) {\n"
-    "\t\tif (k + 3 > argc)\n"
-    "\t\t\treturn 2;\n"
-    "\t\tconst char *in = argv[k];\n"
-    "\t\tlong m = num(argv[k + 2]);\n"
-    "\t\tc[i].in = open(in[0] == '-' && !in[1] ? \"/dev/null\" : in,\n"
-    "\t\t\t       O_RDONLY | O_CLOEXEC);\n"
-    "\t\tc[i].want = (int)num(argv[k + 1]);\n"
-    "\t\tif (c[i].in < 0 || m < 1 || m > argc - k - 3)\n"
-    "\t\t\treturn 2;\n"
-    "\t\tc[i].argv = calloc((size_t)m + 1, sizeof(char *));\n"
-    "\t\tif (!c[i].argv)\n"
-    "\t\t\treturn 2;\n"
-    "\t\tfor (long j = 0; j < m; j++)\n"
-    "\t\t\tc[i].argv[j] = argv[k + 3 + j];\n"
-    "\t\tk += 3 + (int)m;\n"
-    "\t}\n"
-    "\tfor (r = -warm; r < rounds; r++) {\n"
-    "\t\tfor (long i = 0; i < n; i++) {\n"
-    "\t\t\tdouble secs = 0, cpu = 0;\n"
-    "\t\t\tint st = once(&c[i], out, limit, &secs, &cpu);\n"
-    "\t\t\tif (st < 0)\n"
-    "\t\t\t\treturn 2;\n"
-    "\t\t\tif (WIFSIGNALED(st)) {\n"
-    "\t\t\t\tprintf(\"f %ld signal %d\\n\", i, WTERMSIG(st));\n"
-    "\t\t\t\treturn 3;\n"
-    "\t\t\t}\n"
-    "\t\t\tif (!WIFEXITED(st) || WEXITSTATUS(st) != c[i].want) {\n"
-    "\t\t\t\tprintf(\"f %ld exit %d\\n\", i, WEXITSTATUS(st));\n"
-    "\t\t\t\treturn 3;\n"
-    "\t\t\t}\n"
-    "\t\t\tif (r >= 0)\n"
-    "\t\t\t\tprintf(\"t %ld %.9f %.9f\\n\", i, secs, cpu);\n"
-    "\t\t}\n"
-    "\t}\n"
-    "\treturn fflush(stdout) ? 2 : 0;\n"
-    "}\n";
-
-/* The timer, built once into the cache. */
-static char *timer_program(struct check_ctx *ctx, struct err *e)
-{
-	unsigned long long h =
-	    build_hash(BUILD_HASH_INIT, timer_src, sizeof(timer_src) - 1);
-	char *src = xasprintf("%s/timer-%016llx.c", ctx->build->cache_dir, h);
-	char *obj = NULL, *exe = NULL;
-	struct build_result r;
-
-	if (!path_exists(src) &&
-	    (path_mkdirs(ctx->build->cache_dir, e) < 0 ||
-	     path_write_file(src, timer_src, sizeof(timer_src) - 1, 0644, e) <
-		 0))
-		goto out;
-	const char *srcs[] = {src, NULL};
-	struct build_job cj = {.sources = srcs, .opt = "-O1"};
-	e->msg[0] = '\0';
-	obj = build_cached_object(ctx->build, &cj, &r, e);
-	build_result_release(&r);
-	if (!obj) {
-		if (!e->msg[0])
-			err_set(e,
-				"the timer does not compile (a workbook bug)");
-		goto out;
-	}
-	const char *objs[] = {obj, NULL};
-	struct build_job lj = {.sources = objs, .link = 1, .opt = "-O1"};
-	exe = build_cached_object(ctx->build, &lj, &r, e);
-	build_result_release(&r);
-	if (!exe && !e->msg[0])
-		err_set(e, "the timer does not link (a workbook bug)");
-out:
-	free(src);
-	free(obj);
-	return exe;
-}
-
-/* One command the timer runs, and what it measured. */
-struct series {
-	const char *label;
-	char **argv;		 /* NULL-terminated */
-	const char *in;		 /* a file for stdin, or "-" */
-	int want;		 /* the exit status of a good run */
-	double s[MAX_SAMPLES];	 /* wall-clock seconds per run */
-	double cpu[MAX_SAMPLES]; /* user + system seconds per run */
-	size_t n;
-};
-
-/* Append argv for one command: IN WANT ARGC ARG... */
-static void add_cmd(char ***v, size_t *k, size_t *cap, const struct series *c,
-		    char *want, char *argc_buf)
-{
-	size_t m = 0;
-
-	while (c->argv[m])
-		m++;
-	*v = xgrow(*v, cap, *k + m + 4, sizeof(**v));
-	(*v)[(*k)++] = (char *)c->in;
-	(*v)[(*k)++] = want;
-	(*v)[(*k)++] = argc_buf;
-	for (size_t i = 0; i < m; i++)
-		(*v)[(*k)++] = c->argv[i];
-	(*v)[*k] = NULL;
-}
-
-/* What went wrong in a run, from the timer's "f I exit N" line. */
-static void describe_failure(const struct series *c, const char *how, int n,
-			     int limit, struct check_result *out)
-{
-	out->status = VS_FAIL;
-	if (!strcmp(how, "signal") && n == SIGALRM)
-		check_set_message(out, "%s did not finish within %d s",
-				  c->label, limit);
-	else if (!strcmp(how, "signal"))
-		check_set_message(out, "%s was %s", c->label,
-				  proc_signal_describe(n));
-	else
-		check_set_message(out, "%s exited with status %d, expected %d",
-				  c->label, n, c->want);
-}
-
-/*
- * `rounds` interleaved rounds of the commands (after `warm` untimed ones),
- * each run stopped after `limit` seconds.  Samples are appended.  Returns
- * 0; 1 when a run went wrong (out says how, `failed` names it); -1 with e
- * set on our own failure.
- */
-static int timed_rounds(struct check_ctx *ctx, const char *timer,
-			struct series *c, size_t n, int rounds, int warm,
-			int limit, struct check_result *out, size_t *failed,
-			struct err *e)
-{
-	char a_rounds[24], a_warm[24], a_limit[24], a_n[24];
-	char wants[8][24], argcs[8][24];
-	char *outfile = xasprintf("%s/timer-out.tmp", ctx->workdir);
-	char **v = NULL;
-	size_t k = 0, cap = 0;
-	struct proc_result pr;
-	int rc = -1;
-
-	snprintf(a_rounds, sizeof(a_rounds), "%d", rounds);
-	snprintf(a_warm, sizeof(a_warm), "%d", warm);
-	snprintf(a_limit, sizeof(a_limit), "%d", limit);
-	snprintf(a_n, sizeof(a_n), "%zu", n);
-	char *head[] = {(char *)timer, a_rounds, a_warm, a_limit, outfile, a_n};
-	v = xgrow(v, &cap, 8, sizeof(*v));
-	for (size_t i = 0; i < 6; i++)
-		v[k++] = head[i];
-	for (size_t i = 0; i < n && i < 8; i++) {
-		size_t m = 0;
-		while (c[i].argv[m])
-			m++;
-		snprintf(wants[i], sizeof(wants[i]), "%d", c[i].want);
-		snprintf(argcs[i], sizeof(argcs[i]), "%zu", m);
-		add_cmd(&v, &k, &cap, &c[i], wants[i], argcs[i]);
-	}
-	long long total_s = (long long)(rounds + warm) * (long long)n * limit;
-	if (total_s > 600)
-		total_s = 600;
-	struct proc_opts po = {
-	    .argv = v,
-	    .timeout_ms = (int)(total_s * 1000) + 5000,
-	    .cpu_seconds = (int)total_s + 5,
-	};
-	if (check_exec(ctx, &po, &pr, e) < 0)
-		goto done;
-	rc = 0;
-	for (const char *p = buf_cstr(&pr.out); *p;) {
-		size_t len = strcspn(p, "\n");
-		char kind, how[16];
-		long i;
-		double secs, cpu;
-		int num;
-		if (sscanf(p, "t %ld %lf %lf", &i, &secs, &cpu) == 3 &&
-		    i >= 0 && (size_t)i < n && c[i].n < MAX_SAMPLES) {
-			c[i].cpu[c[i].n] = cpu;
-			c[i].s[c[i].n++] = secs;
-		} else if (sscanf(p, "%c %ld %15s %d", &kind, &i, how, &num) ==
-			       4 &&
-			   kind == 'f' && i >= 0 && (size_t)i < n) {
-			*failed = (size_t)i;
-			describe_failure(&c[i], how, num, limit, out);
-			rc = 1;
-		}
-		p += len + (p[len] == '\n');
-	}
-	if (rc == 0 && !(pr.exited && pr.exit_code == 0)) {
-		char how[256];
-		proc_describe(&pr, &po, how, sizeof(how));
-		rc = err_set(e, "the timer %s", how);
-	}
-	proc_result_release(&pr);
-done:
-	unlink(outfile);
-	free(outfile);
-	free(v);
-	return rc;
 }
 
 /* --- programs ------------------------------------------------------------ */
@@ -586,7 +290,7 @@ struct plan {
 	int runs, want_exit, limit;
 	long long bytes;
 	const char *timer;
-	struct series cmd[2]; /* [0] reference, [1] learner's */
+	struct measure_series cmd[2]; /* [0] reference, [1] learner's */
 	double best[2], median[2];
 };
 
@@ -595,26 +299,12 @@ static double mbps(const struct plan *p, double seconds)
 	return seconds > 0 ? (double)p->bytes / 1e6 / seconds : 0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static void summarise(struct plan *p)
 {
-	double v[MAX_SAMPLES];
-
-	for (int i = 0; i < 2; i++) {
-		size_t n = p->cmd[i].n;
-		if (n == 0)
-			continue;
-		memcpy(v, p->cmd[i].s, n * sizeof(double));
-		qsort(v, n, sizeof(double), cmp_double);
-		p->best[i] = v[0];
-		p->median[i] = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-	}
+	for (int i = 0; i < 2; i++)
+		if (p->cmd[i].n)
+			p->median[i] = measure_median(p->cmd[i].wall,
+						      p->cmd[i].n, &p->best[i]);
 }
 
 /*
@@ -700,9 +390,8 @@ static double ratio(const struct plan *p)
 static int measure(struct check_ctx *ctx, struct plan *p,
 		   struct check_result *out, struct err *e)
 {
-	size_t failed = 0;
-	int rc = timed_rounds(ctx, p->timer, p->cmd, 2, p->runs, 1, p->limit,
-			      out, &failed, e);
+	int rc = measure_in_box(ctx, p->timer, p->cmd, 2, p->runs, 1, p->limit,
+				out, e);
 
 	summarise(p);
 	/* Measured twice and still a quarter of the way or less: no quiet
@@ -711,11 +400,11 @@ static int measure(struct check_ctx *ctx, struct plan *p,
 	     rc == 0 && again < REMEASURES && ratio(p) < p->min &&
 	     !(again > 0 && ratio(p) < p->min / HOPELESS);
 	     again++) {
-		rc = timed_rounds(ctx, p->timer, p->cmd, 2, p->runs, 0,
-				  p->limit, out, &failed, e);
+		rc = measure_in_box(ctx, p->timer, p->cmd, 2, p->runs, 0,
+				    p->limit, out, e);
 		summarise(p);
 	}
-	if (rc == 1 && failed == 0) /* the reference failed: the lesson's bug */
+	if (rc == 1 && p->cmd[0].failed) /* the reference: the lesson's bug */
 		rc = err_set(e, "%s (a lesson bug)",
 			     out->message ? out->message
 					  : "the reference failed");
@@ -803,7 +492,7 @@ static int run(struct check_ctx *ctx, const struct check_spec *spec,
 	data =
 	    xasprintf("%s/throughput-%lld-%lldMB.txt", ctx->workdir, seed, mb);
 	pthread_mutex_lock(&measuring);
-	timer = timer_program(ctx, e);
+	timer = measure_timer(ctx, e);
 	if (!timer ||
 	    make_data(data, mb * 1000000, (uint64_t)seed, &p.bytes, e) < 0)
 		goto out;
@@ -811,7 +500,7 @@ static int run(struct check_ctx *ctx, const struct check_spec *spec,
 	rargv = make_argv(ref_prog, ref + 1, nref - 1, data);
 	largv = make_argv(exe, args, nargs, data);
 	for (int i = 0; i < 2; i++)
-		p.cmd[i] = (struct series){
+		p.cmd[i] = (struct measure_series){
 		    .label = i ? "your program" : ref_name,
 		    .argv = i ? largv : rargv,
 		    .in = "-",
