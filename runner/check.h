@@ -62,9 +62,11 @@ const struct check_kind *check_kind_find(const char *name);
 /* All kinds, in table order; *n set to their number. */
 const struct check_kind *const *check_kinds(size_t *n);
 
-/* The kinds, one per file in checks/. */
+/* The kinds, one per file in checks/ (the table in check.c lists them). */
 extern const struct check_kind check_compiles, check_tests, check_io,
-	check_sanitize, check_startup, check_throughput, check_size, check_freestanding, check_wasm, check_luamod, check_pyext, check_speedup, check_forbid, check_fuzz;
+	check_sanitize, check_startup, check_throughput, check_size,
+	check_freestanding, check_wasm, check_luamod, check_pyext,
+	check_speedup, check_forbid, check_fuzz;
 
 /* How a run is done; zero-initialise for defaults. */
 struct check_options {
