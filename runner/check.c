@@ -82,6 +82,45 @@ char *const *check_child_env(void)
 	return env;
 }
 
+#define BINDS_MAX 15
+
+struct binds {
+	char *v[BINDS_MAX];
+	size_t n;
+};
+
+/*
+ * Every path below `root` that `s` names (a command-line argument, or an
+ * environment value such as "LUA_CPATH=/cache/x/?.so;..."), to be bound
+ * into the box: the file itself, or the folder of a pattern holding '?'.
+ */
+static void bind_named(struct binds *b, const char *s, const char *root)
+{
+	size_t rl = root ? strlen(root) : 0;
+
+	for (const char *p = s; rl && (p = strstr(p, root)); p += rl) {
+		if (p[rl] != '/' && p[rl] != '\0')
+			continue;
+		size_t n = strcspn(p, ";: ");
+		char *path = xstrndup(p, n);
+		char *q = strchr(path, '?');
+		if (q) {
+			char *dir;
+			*q = '\0';
+			dir = path_dirname(path);
+			free(path);
+			path = dir;
+		}
+		int dup = 0;
+		for (size_t i = 0; i < b->n && !dup; i++)
+			dup = !strcmp(b->v[i], path);
+		if (dup || b->n == BINDS_MAX || !path_exists(path))
+			free(path);
+		else
+			b->v[b->n++] = path;
+	}
+}
+
 int check_exec(struct check_ctx *ctx, struct proc_opts *po,
 	       struct proc_result *pr, struct err *e)
 {
@@ -101,17 +140,31 @@ int check_exec(struct check_ctx *ctx, struct proc_opts *po,
 		po->cancel = ctx->opts->cancel;
 		po->cancel_arg = ctx->opts->cancel_arg;
 	}
-	/* A grading run sees its build folder (read-write), the compiled
-	 * programs in the cache and the lesson's own files; nothing else of
-	 * the course (not solutions/). */
-	if (ctx->opts && ctx->opts->sandbox &&
-	    path_mkdirs(ctx->build->cache_dir, e) < 0)
-		return -1;
-	const char *binds[] = {ctx->build->cache_dir,
-			       ctx->ex->section ? ctx->ex->section->dir : NULL,
-			       NULL};
-	return exec_run(ctx->opts ? ctx->opts->sandbox : NULL, ctx->workdir,
-			binds, po, pr, e);
+	if (!ctx->opts || !ctx->opts->sandbox)
+		return exec_run(NULL, ctx->workdir, NULL, po, pr, e);
+	/* A grading run sees its build folder (read-write) and, read-only,
+	 * only the files of the cache and of the lesson that its command
+	 * names: not the rest of the cache (other students' programs), not
+	 * the lesson's other files (hidden tests), not solutions/. */
+	struct binds b = {0};
+	const char *roots[] = {ctx->build->cache_dir,
+			       ctx->ex->section ? ctx->ex->section->dir : NULL};
+	for (size_t i = 0; po->argv[i]; i++)
+		for (size_t r = 0; r < 2; r++)
+			bind_named(&b, po->argv[i], roots[r]);
+	for (size_t i = 0; po->env && po->env[i]; i++)
+		for (size_t r = 0; r < 2; r++)
+			bind_named(&b, strchr(po->env[i], '=') ? strchr(po->env[i], '=') + 1
+							      : po->env[i],
+				   roots[r]);
+	const char *list[BINDS_MAX + 1];
+	for (size_t i = 0; i < b.n; i++)
+		list[i] = b.v[i];
+	list[b.n] = NULL;
+	int rc = exec_run(ctx->opts->sandbox, ctx->workdir, list, po, pr, e);
+	for (size_t i = 0; i < b.n; i++)
+		free(b.v[i]);
+	return rc;
 }
 
 /* The exercise's score from its checks. */

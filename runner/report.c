@@ -36,20 +36,43 @@ const char *report_names(void)
 	return names;
 }
 
-char *report_exercise_text(const struct exercise_result *x)
+char *report_exercise_text(const struct exercise_result *x, int hide_hidden)
 {
 	struct run_result one;
 	struct report_opts o = {0};
+	struct exercise_result shown = *x;
 	char *text = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
+	FILE *f;
 
-	if (!f)
-		return NULL;
-	run_result_init(&one);
-	one.exercises = (struct exercise_result *)x;
-	one.n = 1;
-	report_text_write(f, &one, &o);
-	fclose(f);
+	/* A shallow copy without the hidden checks: their names, messages
+	 * and output stay out of what students read. */
+	if (hide_hidden) {
+		shown.checks = calloc(x->nchecks + 1, sizeof(*shown.checks));
+		if (!shown.checks)
+			return NULL;
+		shown.nchecks = 0;
+		for (size_t i = 0; i < x->nchecks; i++)
+			if (!x->checks[i].hidden)
+				shown.checks[shown.nchecks++] = x->checks[i];
+		for (size_t i = 0; i < x->nchecks; i++) {
+			const struct check_result *c = &x->checks[i];
+			if (c->status != VS_FAIL && c->status != VS_ERROR)
+				continue;
+			if (c->hidden)
+				shown.message = (char *)"a hidden check failed";
+			break;
+		}
+	}
+	f = open_memstream(&text, &len);
+	if (f) {
+		run_result_init(&one);
+		one.exercises = &shown;
+		one.n = 1;
+		report_text_write(f, &one, &o);
+		fclose(f);
+	}
+	if (hide_hidden)
+		free(shown.checks);
 	return text;
 }

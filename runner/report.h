@@ -36,8 +36,9 @@ const struct report_format *report_find(const char *name);
 const char *report_names(void);
 
 /* One exercise rendered as plain text (no colour), for formats that carry
- * a human-readable output field.  Allocated. */
-char *report_exercise_text(const struct exercise_result *x);
+ * a human-readable output field; with hide_hidden, hidden checks are left
+ * out.  Allocated (NULL when out of memory). */
+char *report_exercise_text(const struct exercise_result *x, int hide_hidden);
 
 int report_text_write(FILE *f, const struct run_result *r,
 		      const struct report_opts *o);

@@ -41,9 +41,12 @@ static json_t *check_test(const struct exercise_result *x,
 	snprintf(num, sizeof(num), "%d", number);
 	json_object_set_new(t, "name", str(name));
 	json_object_set_new(t, "number", str(num));
+	/* A skip for a missing tool is not the student's failing; a check
+	 * not reached because an earlier stage failed is. */
 	json_object_set_new(t, "status",
 			    json_string(c->status == VS_PASS ||
-						c->status == VS_SKIP
+						(c->status == VS_SKIP &&
+						 (c->skip_package || c->optional))
 					? "passed" : "failed"));
 	if (c->max_points > 0) {
 		json_object_set_new(t, "score", json_real(c->points));
@@ -89,7 +92,7 @@ int report_gradescope_write(FILE *f, const struct run_result *r,
 		const struct exercise_result *x = &r->exercises[i];
 		json_t *t = json_object();
 		char num[32];
-		char *text = report_exercise_text(x);
+		char *text = report_exercise_text(x, 1);
 		snprintf(num, sizeof(num), "%d", ++number);
 		json_object_set_new(t, "name", str(x->name));
 		json_object_set_new(t, "number", str(num));

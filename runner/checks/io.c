@@ -166,7 +166,12 @@ static int run(struct check_ctx *ctx, const struct check_spec *spec,
 	free(argv);
 	free(exe);
 	msg[0] = '\0';
-	if (pr.timed_out || pr.cancelled || pr.signaled) {
+	if (pr.out.truncated || !strcmp(pr.sandbox_status, "OL")) {
+		snprintf(msg, sizeof(msg),
+			 "the program printed more than %zu bytes (output limit)%s%s",
+			 pr.out.max, pr.timed_out ? "; " : "",
+			 pr.timed_out ? how : "");
+	} else if (pr.timed_out || pr.cancelled || pr.signaled) {
 		snprintf(msg, sizeof(msg), "the program %s", how);
 	} else if (want && (pr.out.len != want_len ||
 			    memcmp(buf_cstr(&pr.out), want, want_len))) {

@@ -254,9 +254,10 @@ static void functions(const struct elf *f, const char *section, struct buf *t,
 			v[nf++].size = size;
 		}
 	}
-	qsort(v, nf, sizeof(*v), by_size);
-	if (nf)
+	if (nf) {
+		qsort(v, nf, sizeof(*v), by_size);
 		buf_printf(t, "functions in %s, largest first:\n", section);
+	}
 	for (size_t i = 0; i < nf && i < MAX_FUNCS; i++) {
 		buf_printf(t, "  %-28s %6llu bytes\n", v[i].name,
 			   (unsigned long long)v[i].size);
