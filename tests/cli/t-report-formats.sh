@@ -5,7 +5,7 @@
 # keeps every document valid.
 . "$(dirname "$0")/../lib.sh"
 ws=$(make_workspace)
-schemas=$WB_TOP/../shared/schemas
+schemas=$WB_TOP/tests/schemas
 
 # A learner program that prints garbage: invalid UTF-8, controls, markup.
 cat > "$ws/exercises/intro/hello.c" <<'C'

@@ -6,7 +6,7 @@
 # reproducible tarball; the GitHub Classroom workflow's points step; the
 # hidden-check conventions' errors.
 . "$(dirname "$0")/../lib.sh"
-schemas=$WB_TOP/../shared/schemas
+schemas=$WB_TOP/tests/schemas
 
 pack=$(tmpdir)
 cp -r "$WB_TOP/tests/grade/course/." "$pack/"

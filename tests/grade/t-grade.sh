@@ -6,7 +6,7 @@
 # its schema, JUnit against the XSD, TAP through prove, CSV a gradebook);
 # the same submissions give the same reports with 1 or N jobs.
 . "$(dirname "$0")/../lib.sh"
-schemas=$WB_TOP/../shared/schemas
+schemas=$WB_TOP/tests/schemas
 here=$WB_TOP/tests/grade
 
 # The hostile students need the grading sandbox; without one this machine

@@ -6,7 +6,7 @@
 # expected score, whatever the submission tries (a constructor forging the
 # results file); a broken grader still leaves a valid results.json.
 . "$(dirname "$0")/../lib.sh"
-schemas=$WB_TOP/../shared/schemas
+schemas=$WB_TOP/tests/schemas
 validate() { # FILE NAME
   if /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
     if msg=$(/usr/bin/python3 -m jsonschema -i "$1" "$schemas/gradescope-results.schema.json" 2>&1); then
