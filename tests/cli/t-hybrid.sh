@@ -103,6 +103,8 @@ else
   expect_match "$out" 'raises: python3 exited with status 1 while doing something odd: ValueError: the harness gave up' "a dying script is named with its exception"
   expect_match "$out" "bad mode: pyext: mode 'cffi' is neither" "an unknown mode is reported as a lesson bug"
 
+  # dev check proves the course's own files: put the starter back first.
+  cp "$fix/ctdemo_sum_wrong.c" "$ws/exercises/ctdemo/sum.c"
   run_wb "$ws" dev check ctdemo/sum
   expect_match "$out" '^ok - ctdemo/sum: starter fails at pyext \(sum_squares of 256000 bytes' "ctypes: dev check sees the starter fail and the solution pass"
 fi
