@@ -409,16 +409,23 @@ static int child_limits(const struct proc_opts *o)
 	return 0;
 }
 
-static void child_reset_signals(void)
+void proc_reset_signals(void)
 {
-	struct sigaction sa;
+	/* The kernel's own sigaction: glibc refuses the two real-time signals
+	 * it keeps for itself (32 and 33), yet a parent that ignores them
+	 * would hand that on through exec, and a multi-threaded setuid() in
+	 * the child would then hang.  Its layout: handler, flags, restorer,
+	 * mask (8 bytes on Linux's 64 signals). */
+	struct {
+		void (*handler)(int);
+		unsigned long flags;
+		void (*restorer)(void);
+		unsigned long mask;
+	} k = {SIG_DFL, 0, NULL, 0};
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_DFL;
-	sigemptyset(&sa.sa_mask);
-	for (int sig = 1; sig < NSIG; sig++)
+	for (int sig = 1; sig <= 64; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
-			sigaction(sig, &sa, NULL); /* fails for libc's own */
+			syscall(SYS_rt_sigaction, sig, &k, NULL, sizeof(k.mask));
 }
 
 static _Noreturn void child_fail(int rep, int stage)
@@ -445,7 +452,7 @@ static _Noreturn void child_main(const struct plan *p)
 	sigset_t none;
 
 	setpgid(0, 0);
-	child_reset_signals();
+	proc_reset_signals();
 	rep = lift(f->rep_w, low);
 	if (rep < 0)
 		_exit(127); /* nothing to report through */

@@ -86,6 +86,10 @@ const char *proc_signal_describe(int sig);
 void proc_describe(const struct proc_result *r, const struct proc_opts *o,
 		   char *out, size_t n);
 
+/* Every signal back to its default disposition, including the ones libc
+ * reserves.  Async-signal-safe: for a child between fork and exec. */
+void proc_reset_signals(void);
+
 /* Look a program up in PATH; returns an allocated path or NULL. */
 char *proc_which(const char *name);
 

@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include "sandbox.h"
 
+#include "proc.h"
+
 /*
  * What the probe found on the machine this was written on (Debian 12 in a
  * container, kernel 6.18, glibc 2.36, libseccomp 2.5.4, running as root),
@@ -1489,7 +1491,6 @@ static _Noreturn void program(const struct job *j, int ep)
 {
 	int hi = (j->channel_fd > 2 ? j->channel_fd : 2) + 1;
 	int t_in, t_out, t_err, t_ch = -1, t_ep;
-	struct sigaction sa;
 	sigset_t none;
 	int step, bad = 0;
 
@@ -1520,10 +1521,7 @@ static _Noreturn void program(const struct job *j, int ep)
 	    close_range(3, (unsigned)hi - 1, 0) < 0)
 		goto fail;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_DFL;
-	for (int s = 1; s < NSIG; s++)
-		sigaction(s, &sa, NULL);
+	proc_reset_signals();
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	setsid();
