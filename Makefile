@@ -35,7 +35,7 @@ CFLAGS ?= $(OPT)
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) \
 	-Irunner -I$(B)/gen $(PKG_CFLAGS) \
 	-DWB_VERSION='"$(VERSION)"' -MMD -MP
-ALL_LDFLAGS = $(LDFLAGS)
+ALL_LDFLAGS = -Wl,--as-needed $(LDFLAGS)
 ifneq ($(SANITIZE),)
 ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 ALL_LDFLAGS += -fsanitize=$(SANITIZE)
