@@ -156,7 +156,43 @@ out:
 	return rc;
 }
 
+struct wanted {
+	char *const *names;
+	int n;
+};
+
+/* Whether a name on the command line is about section `id`. */
+static int wanted(const char *id, void *arg)
+{
+	const struct wanted *w = arg;
+	size_t l = strlen(id);
+
+	for (int i = 0; i < w->n; i++)
+		if (!strncmp(w->names[i], id, l) &&
+		    (w->names[i][l] == '\0' || w->names[i][l] == '/'))
+			return 1;
+	return 0;
+}
+
+static int open_some(struct app *a, struct wanted *w);
+
 int app_open(struct app *a)
+{
+	return open_some(a, NULL);
+}
+
+int app_open_for(struct app *a, char *const *names, int n)
+{
+	struct wanted w = {names, n};
+
+	/* A bare exercise id may be in any lesson. */
+	for (int i = 0; i < n; i++)
+		if (!strchr(names[i], '/'))
+			return open_some(a, NULL);
+	return open_some(a, &w);
+}
+
+static int open_some(struct app *a, struct wanted *w)
 {
 	struct err e;
 
@@ -173,7 +209,8 @@ int app_open(struct app *a)
 		app_close(a);
 		return -1;
 	}
-	if (script_load_course(a->script, &a->course, a->ws.root, &e) < 0) {
+	if (script_load_course_some(a->script, &a->course, a->ws.root,
+				    w ? wanted : NULL, w, &e) < 0) {
 		fprintf(stderr, "workbook: %s\n", e.msg);
 		app_close(a);
 		return -1;

@@ -37,6 +37,10 @@ extern struct app_globals app_globals;
  * lesson is not an error (see course.h).  Returns 0, or -1 after printing
  * the reason to stderr (a usage/setup error: exit 2). */
 int app_open(struct app *a);
+/* The same, loading only the lessons the command line names: "memory",
+ * "memory/overflow".  A bare exercise id ("overflow") loads every lesson,
+ * since any of them may hold it. */
+int app_open_for(struct app *a, char *const *names, int n);
 void app_close(struct app *a);
 
 /* Print each broken lesson's error to f ("workbook: lessons/x/lesson.lua:3:

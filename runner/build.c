@@ -136,6 +136,11 @@ static void make_argv(struct build *b, const struct build_job *j,
 		argv_add(a, "-fdiagnostics-format=json");
 	else
 		argv_add(a, "-fno-color-diagnostics");
+	/* Speed: pipes instead of temporary files between the compiler's
+	 * passes; no LTO plugin for the linker (nothing here uses LTO). */
+	argv_add(a, "-pipe");
+	if (j->link && is_gcc(cc))
+		argv_add(a, "-fno-use-linker-plugin");
 	if (j->warnings)
 		argv_add_words(a, "-Wall -Wextra");
 	if (j->werror)

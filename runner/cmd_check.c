@@ -71,7 +71,7 @@ int cmd_check(int argc, char **argv)
 			format, report_names());
 		return 2;
 	}
-	if (app_open(&a) < 0)
+	if (app_open_for(&a, argv + optind, argc - optind) < 0)
 		return 2;
 	size_t max = course_count_exercises(&a.course) + (size_t)argc;
 	const struct exercise **targets = calloc(max, sizeof(*targets));

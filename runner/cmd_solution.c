@@ -18,7 +18,7 @@ int cmd_solution(int argc, char **argv)
 
 	if (argc != 2)
 		return cmd_usage("solution EX");
-	if (app_open(&a) < 0)
+	if (app_open_for(&a, argv + 1, 1) < 0)
 		return 2;
 	struct exercise *ex = cmd_find_exercise(&a, argv[1]);
 	if (!ex) {

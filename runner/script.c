@@ -512,6 +512,14 @@ static void check_needs(struct course *c)
 int script_load_course(struct script *s, struct course *c,
 		       const char *workspace, struct err *e)
 {
+	return script_load_course_some(s, c, workspace, NULL, NULL, e);
+}
+
+int script_load_course_some(struct script *s, struct course *c,
+			    const char *workspace,
+			    int (*want)(const char *id, void *arg), void *arg,
+			    struct err *e)
+{
 	struct err le;
 
 	s->course = c;
@@ -527,6 +535,8 @@ int script_load_course(struct script *s, struct course *c,
 	}
 	/* course{} created the sections in order; load each lesson. */
 	for (size_t i = 0; i < c->nsections; i++) {
+		if (want && !want(c->sections[i].id, arg))
+			continue;
 		char *id = xstrdup(c->sections[i].id);
 		err_clear(&le);
 		script_load_lesson(s, c, id, workspace, &le);

@@ -45,6 +45,14 @@ void script_set_limits(struct script *s, size_t mem_max, long budget);
 int script_load_course(struct script *s, struct course *c,
 		       const char *workspace, struct err *e);
 
+/* The same, loading only the lessons for which want(id, arg) is true (the
+ * others keep their id, no steps and no error): a command about one
+ * exercise need not run every lesson.  want NULL loads all. */
+int script_load_course_some(struct script *s, struct course *c,
+			    const char *workspace,
+			    int (*want)(const char *id, void *arg), void *arg,
+			    struct err *e);
+
 /*
  * Validate one lesson file on its own (for `dev check` and tests); the
  * lesson is added to c as a section.  Returns 0, or -1 with the
