@@ -47,6 +47,12 @@ run_wb() {
   (cd "$dir" && "$WB" "$@" >"$o" 2>"$e" </dev/null)
   rc=$?
   out=$(cat "$o"); err=$(cat "$e")
+  # A sanitizer report from workbook itself (a build with SANITIZE=) is a
+  # failure even when the command's result looked right.  (Reports from
+  # learners' programs arrive on stdout, inside check reports.)
+  if grep -qE 'runtime error:|ERROR: (Address|Leak)Sanitizer' "$e"; then
+    not_ok "sanitizer report from workbook $*"; diag "$err"
+  fi
 }
 
 expect_rc() {

@@ -33,8 +33,11 @@ expect_match "$out" 'report for 2000 requests failed: line 3: expected' "the io 
 expect_match "$out" 'speedup +skip: not run' "no time is spent measuring a wrong report"
 expect_match "$out" 'The report changed' "feedback: an optimisation must not change the output"
 
+# The half fix measures about 6x at the quick size and 7-8x at the
+# learner's size: the quick size keeps it well clear of the 10x bar, so a
+# busy machine cannot push it over.
 cp "$fix/latency_sort_once.c" "$ws/exercises/choosing/latency.c"
-run_wb "$ws" check choosing/latency
+WORKBOOK_QUICK=1 run_wb "$ws" check choosing/latency
 expect_rc 1 "sorting once with insertion sort is not enough"
 expect_match "$out" 'speedup failed: [0-9.]+x as fast as the shipped version' "the half fix is measured"
 expect_match "$out" 'still quadratic' "feedback: the sort itself is the problem"

@@ -9,7 +9,9 @@ prefix=/usr/local
 
 [ -f docs/build/workbook.1 ] || WB="$WB" scripts/build-docs >/dev/null 2>&1
 
-if out=$(make -s install DESTDIR="$stage" 2>&1); then ok "make install DESTDIR=..."; else
+# The build folder of the binary under test (WB_BUILD=build-san ...).
+bdir=$(basename "$(dirname "$WB")")
+if out=$(make -s install B="$bdir" DESTDIR="$stage" 2>&1); then ok "make install DESTDIR=..."; else
   not_ok "make install"; diag "$out"; done_testing; exit 1
 fi
 bin=$stage$prefix/bin/workbook
@@ -38,7 +40,7 @@ expect_rc 0 "list works from a folder inside the workspace"
 WORKBOOK_COURSE=$data "$bin" init "$ws" >/dev/null 2>&1; rc=$?
 expect_rc 2 "init refuses a folder that holds a workspace"
 
-if out=$(make -s uninstall DESTDIR="$stage" 2>&1); then ok "make uninstall"; else not_ok "make uninstall"; diag "$out"; fi
+if out=$(make -s uninstall B="$bdir" DESTDIR="$stage" 2>&1); then ok "make uninstall"; else not_ok "make uninstall"; diag "$out"; fi
 left=$(find "$stage" -type f | head)
 if [ -z "$left" ]; then ok "uninstall leaves no file behind"; else not_ok "uninstall leaves files"; diag "$left"; fi
 done_testing
