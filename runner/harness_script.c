@@ -16,6 +16,7 @@
 #include "check.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/random.h"
 #include "util/path.h"
 #include "util/xalloc.h"
 
@@ -82,24 +83,6 @@ static void take_time(struct harness_script_report *r, const char *s)
 	}
 }
 
-/* A random nonce for one run's report lines. */
-static void make_nonce(char *out, size_t n)
-{
-	unsigned char raw[8];
-	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-	ssize_t got = fd >= 0 ? read(fd, raw, sizeof(raw)) : -1;
-
-	if (fd >= 0)
-		close(fd);
-	if (got != (ssize_t)sizeof(raw)) {
-		unsigned long long v =
-		    (unsigned long long)getpid() * 2654435761ULL ^
-		    (unsigned long long)(size_t)out;
-		memcpy(raw, &v, sizeof(raw));
-	}
-	for (size_t i = 0; i < sizeof(raw) && 2 * i + 2 < n; i++)
-		snprintf(out + 2 * i, 3, "%02x", raw[i]);
-}
 
 /* The report line in stdout's line p (n bytes), after the prefix, or
  * NULL: a line carries the prefix anywhere, since the learner's code may
@@ -270,7 +253,7 @@ static int run_once(struct check_ctx *ctx, const struct check_spec *spec,
 	/* The nonce travels on stdin, which the script reads before it
 	 * loads the learner's code: not in the environment, where that code
 	 * could read it. */
-	make_nonce(nonce, sizeof(nonce) - 1);
+	random_hex(nonce, 17);
 	snprintf(prefix, sizeof(prefix), "WB1 %s ", nonce);
 	nonce[strlen(nonce) + 1] = '\0';
 	nonce[strlen(nonce)] = '\n';

@@ -10,6 +10,7 @@
 #include "build.h"
 #include "check.h"
 #include "util/err.h"
+#include "util/random.h"
 #include "util/path.h"
 #include "util/xalloc.h"
 
@@ -62,24 +63,6 @@ static char *cached(struct check_ctx *ctx, const char *src,
 	}
 	build_result_release(&r);
 	return obj;
-}
-
-/* A random nonce for this run's channel records. */
-static void make_nonce(char *out, size_t n)
-{
-	unsigned char raw[12];
-	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-	ssize_t got = fd >= 0 ? read(fd, raw, sizeof(raw)) : -1;
-
-	if (fd >= 0)
-		close(fd);
-	if (got != (ssize_t)sizeof(raw)) {
-		unsigned long long v = (unsigned long long)getpid() * 2654435761ULL ^
-				       (unsigned long long)(size_t)out;
-		memcpy(raw, &v, sizeof(v));
-	}
-	for (size_t i = 0; i < sizeof(raw) && 2 * i + 2 < n; i++)
-		snprintf(out + 2 * i, 3, "%02x", raw[i]);
 }
 
 /* Read the harness's records; lines without our nonce are ignored. */
@@ -378,7 +361,7 @@ int testrun(struct check_ctx *ctx, const struct testrun_opts *o,
 	char **env = xcalloc(nbase + 2, sizeof(*env));
 	for (size_t i = 0; i < nbase; i++)
 		env[i] = base[i];
-	make_nonce(nonce, sizeof(nonce));
+	random_hex(nonce, 25);
 	char chan_var[32], nonce_line[40];
 	snprintf(chan_var, sizeof(chan_var), "WB_CHANNEL_FD=%d", CHANNEL_FD);
 	env[nbase] = chan_var;
