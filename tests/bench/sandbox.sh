@@ -28,7 +28,7 @@ mkdir "$box"
 # shellcheck disable=SC2046
 gcc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -I"$top/runner" \
 	-o "$tmp/sandbox_bench" "$top/tests/bench/sandbox_bench.c" \
-	"$top/runner/sandbox.c" "$top"/runner/util/*.c \
+	"$top/runner/sandbox.c" "$top/runner/proc.c" "$top"/runner/util/*.c \
 	$(pkg-config --cflags --libs libseccomp) -lpthread -lm
 
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

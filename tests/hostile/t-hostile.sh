@@ -56,7 +56,7 @@ else
 	# shellcheck disable=SC2046
 	if ! gcc -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g \
 		-I"$WB_TOP/runner" -o "$drv" "$here/driver.c" \
-		"$WB_TOP/runner/cmd_sandbox.c" "$WB_TOP/runner/sandbox.c" \
+		"$WB_TOP/runner/cmd_sandbox.c" "$WB_TOP/runner/sandbox.c" "$WB_TOP/runner/proc.c" \
 		"$WB_TOP"/runner/util/*.c \
 		$(pkg-config --cflags --libs libseccomp) -lpthread -lm \
 		>"$_tmp_root/driver.log" 2>&1; then
