@@ -172,15 +172,32 @@ static int is_string_list(lua_State *L, int idx)
 	return 1;
 }
 
+/* Numbers in lessons are small: answers, points, exit codes, seconds,
+ * thresholds.  Refusing the rest keeps every later conversion defined
+ * (fuzz_lesson found 13333333333333333333 as an answer). */
+#define NUMBER_MAX 1e9
+
+static int number_fits(lua_State *L, int idx, int whole)
+{
+	if (lua_type(L, idx) != LUA_TNUMBER)
+		return 0;
+	if (whole) {
+		int isint;
+		lua_Integer v = lua_tointegerx(L, idx, &isint);
+		return isint && v >= -(lua_Integer)NUMBER_MAX &&
+		       v <= (lua_Integer)NUMBER_MAX;
+	}
+	lua_Number n = lua_tonumber(L, idx);
+	return n >= -NUMBER_MAX && n <= NUMBER_MAX; /* false for NaN */
+}
+
 static int value_fits(lua_State *L, int idx, int type)
 {
 	switch (type) {
 	case FIELD_LIST:
 		return is_string_list(L, idx);
 	case FIELD_INT:
-		return lua_isinteger(L, idx) ||
-		       (lua_type(L, idx) == LUA_TNUMBER &&
-			lua_tonumber(L, idx) == (lua_Integer)lua_tonumber(L, idx));
+		return number_fits(L, idx, 1);
 	default:
 		return lua_type(L, idx) == type;
 	}
@@ -218,6 +235,10 @@ static void validate(lua_State *L, int idx, const char *what,
 			luaL_error(L, "unknown field '%s' in %s%s", key, what,
 				   hint);
 		}
+		if (f->type == FIELD_INT && lua_type(L, -1) == LUA_TNUMBER &&
+		    lua_isinteger(L, -1) && !value_fits(L, -1, f->type))
+			luaL_error(L, "field '%s' in %s is out of range (a billion at most)",
+				   key, what);
 		if (!value_fits(L, -1, f->type))
 			luaL_error(L, "field '%s' in %s must be %s, not %s",
 				   key, what, type_word(f->type),
@@ -457,9 +478,9 @@ static int param_fits(lua_State *L, int idx, enum param_type t)
 	case PARAM_FILE:
 		return lua_type(L, idx) == LUA_TSTRING;
 	case PARAM_INT:
-		return value_fits(L, idx, FIELD_INT);
+		return number_fits(L, idx, 1);
 	case PARAM_NUM:
-		return lua_type(L, idx) == LUA_TNUMBER;
+		return number_fits(L, idx, 0);
 	case PARAM_BOOL:
 		return lua_type(L, idx) == LUA_TBOOLEAN;
 	case PARAM_LIST:
@@ -527,6 +548,11 @@ static void validate_check(lua_State *L, int idx, const struct check_kind *k)
 			luaL_error(L, "unknown field '%s' in %s%s", key,
 				   k->name, hint);
 		}
+		if ((f->type == PARAM_INT || f->type == PARAM_NUM) &&
+		    lua_type(L, -1) == LUA_TNUMBER && !param_fits(L, -1, f->type) &&
+		    (f->type == PARAM_NUM || lua_isinteger(L, -1)))
+			luaL_error(L, "field '%s' in %s is out of range (a billion at most)",
+				   key, k->name);
 		if (!param_fits(L, -1, f->type))
 			luaL_error(L, "field '%s' in %s must be %s, not %s",
 				   key, k->name, param_word(f->type),
@@ -866,7 +892,9 @@ static void copy_check(lua_State *L, struct check_spec *c, const char *dir)
 	c->points = lua_tonumber(L, -1);
 	lua_pop(L, 1);
 	lua_getfield(L, idx, "timeout");
-	c->timeout_ms = (int)(lua_tonumber(L, -1) * 1000);
+	/* Validated within a billion seconds; a day is plenty. */
+	lua_Number t = lua_tonumber(L, -1);
+	c->timeout_ms = t <= 0 ? 0 : t > 86400 ? 86400000 : (int)(t * 1000);
 	lua_pop(L, 1);
 	for (const struct check_field *f = k->fields; f && f->name; f++) {
 		if (lua_getfield(L, idx, f->name) != LUA_TNIL)
