@@ -228,3 +228,12 @@ void check_add_subtest(struct check_result *c, const char *name, int passed,
 	c->subtests[c->nsubtests].message = dup_or_null(message);
 	c->nsubtests++;
 }
+
+void check_clear_subtests(struct check_result *c)
+{
+	for (size_t i = 0; i < c->nsubtests; i++) {
+		free(c->subtests[i].name);
+		free(c->subtests[i].message);
+	}
+	c->nsubtests = 0;
+}

@@ -109,6 +109,8 @@ void check_set_skip(struct check_result *c, const char *package,
 		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void check_add_subtest(struct check_result *c, const char *name, int passed,
 		       const char *message);
+/* Forget the sub-tests (before the same tests run again). */
+void check_clear_subtests(struct check_result *c);
 
 #define OUTPUT_EXCERPT_MAX 4096 /* bytes of output kept in a check result */
 

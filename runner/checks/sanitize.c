@@ -131,64 +131,41 @@ static int run(struct check_ctx *ctx, const struct check_spec *spec,
 {
 	size_t n;
 	char **kinds = check_param_list(spec, "kinds", &n);
-	char list[128] = "";
-	int thread = 0;
+	int want[4] = {0}; /* indexes into known[] */
+	char list[64] = "";
 
 	if (!test_file(ctx, spec))
 		return err_set(e, "sanitize needs a tests check or a tests = "
 				  "\"x_test.c\" field (a lesson bug)");
 	for (size_t i = 0; i < n; i++) {
-		int ok = 0;
-		for (size_t k = 0; known[k]; k++)
-			ok |= !strcmp(kinds[i], known[k]);
-		if (!ok)
+		size_t k = 0;
+		while (known[k] && strcmp(kinds[i], known[k]))
+			k++;
+		if (!known[k])
 			return err_set(e,
 				       "unknown sanitizer '%s' (known: "
 				       "address, undefined, leak, thread)",
 				       kinds[i]);
-		if (!strcmp(kinds[i], "thread")) {
-			thread = 1;
-			continue;
-		}
-		/* LeakSanitizer is part of AddressSanitizer. */
-		if (!strcmp(kinds[i], "leak") && strstr(list, "address"))
-			continue;
-		size_t used = strlen(list);
-		snprintf(list + used, sizeof(list) - used, "%s%s",
-			 used ? "," : "", kinds[i]);
+		want[k] = 1;
 	}
-	if (strstr(list, "address") && strstr(list, "leak")) {
-		/* "leak" came first: address already includes it. */
-		char *p = strstr(list, "leak");
-		size_t l = strlen("leak");
-		if (p > list && p[-1] == ',')
-			p--, l++;
-		else if (p[l] == ',')
-			l++;
-		memmove(p, p + l, strlen(p + l) + 1);
-	}
+	/* One build for address, undefined and leak (LeakSanitizer is part
+	 * of AddressSanitizer); thread needs a build of its own. */
+	for (size_t k = 0; k < 3; k++)
+		if (want[k] && !(k == 2 && want[0]))
+			snprintf(list + strlen(list), sizeof(list) - strlen(list),
+				 "%s%s", list[0] ? "," : "", known[k]);
 	if (list[0] && run_one(ctx, spec, list, out, e) < 0)
 		return -1;
-	if (thread && (!list[0] || out->status == VS_PASS)) {
-		/* A build of its own; its findings join the first run's. */
-		if (list[0]) {
-			char *msg = out->message ? xstrdup(out->message) : NULL;
-			if (run_thread(ctx, spec, out, e) < 0) {
-				free(msg);
-				return -1;
-			}
-			if (out->status == VS_PASS && msg)
-				check_set_message(out, "%s; thread: %s", msg,
-						  out->message);
-			free(msg);
-		} else if (run_thread(ctx, spec, out, e) < 0) {
+	if (want[3] && (!list[0] || out->status == VS_PASS)) {
+		/* The same tests again: keep one list of them. */
+		check_clear_subtests(out);
+		if (run_thread(ctx, spec, out, e) < 0)
 			return -1;
-		}
 	}
 	if (out->status == VS_PASS)
 		check_set_message(
-		    out, "no finding from %s%s%s", list[0] ? list : "",
-		    list[0] && thread ? " or " : "", thread ? "thread" : "");
+		    out, "no finding from %s%s%s", list,
+		    list[0] && want[3] ? " or " : "", want[3] ? "thread" : "");
 	return 0;
 }
 

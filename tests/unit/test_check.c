@@ -1042,6 +1042,29 @@ static void test_sanitize_clean_code_passes(void **state)
 	assert_int_equal(x->status, VS_PASS);
 }
 
+/* Address and thread need two builds of the same tests: the report lists
+ * each test once and names both sanitizers; "leak" beside "address" adds
+ * no third build. */
+static void test_sanitize_address_and_thread_together(void **state)
+{
+	struct fx *f = *state;
+	struct exercise_result *x;
+	struct check_result *s;
+
+	make(f, SAN_CHECKS("\"leak\", \"address\", \"thread\""), 1, add_test,
+	     good_c);
+	x = run(f);
+	s = check(x, "sanitize");
+	expect_status(x, s, VS_PASS);
+	expect_in(x, s->message, "no finding from address or thread");
+	for (size_t i = 0; i < s->nsubtests; i++)
+		for (size_t j = i + 1; j < s->nsubtests; j++)
+			if (!strcmp(s->subtests[i].name, s->subtests[j].name))
+				fail_msg("test '%s' listed twice",
+					 s->subtests[i].name);
+	assert_true(s->nsubtests > 0);
+}
+
 /* ---- scoring ---------------------------------------------------------------
  */
 
@@ -1138,6 +1161,7 @@ int main(void)
 	    T(test_sanitize_leak_found),
 	    T(test_sanitize_signed_overflow_found),
 	    T(test_sanitize_clean_code_passes),
+	    T(test_sanitize_address_and_thread_together),
 	    T(test_partial_credit),
 	    T(test_partial_credit_scaled_to_points),
 	    T(test_all_or_nothing_without_check_points),
