@@ -21,15 +21,6 @@ void buf_release(struct buf *b)
 	buf_init(b, max);
 }
 
-void buf_reset(struct buf *b)
-{
-	b->len = 0;
-	b->total = 0;
-	b->truncated = 0;
-	if (b->data)
-		b->data[0] = '\0';
-}
-
 void buf_add(struct buf *b, const void *data, size_t len)
 {
 	size_t room = b->max - b->len;

@@ -39,8 +39,6 @@ void buf_addstr(struct buf *b, const char *s);
 void buf_addch(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* Drop the contents, keep the allocation. */
-void buf_reset(struct buf *b);
 /* The data as a C string; "" when empty.  Valid until the next change. */
 const char *buf_cstr(const struct buf *b);
 /* Hand the data to the caller (free() it); the buf is left empty. */
